@@ -1,0 +1,134 @@
+//! Key-level differences between two trees, skipping equal subtrees.
+//!
+//! The diff works one level at a time, top down. At each level it holds, for
+//! each tree, the entries still in question. A child whose id appears on both
+//! sides is the same subtree holding the same keys and values in both trees,
+//! so it is dropped from both without being read; the remaining children are
+//! expanded into their entries one level down. At level 0 the two lists are
+//! merged by key. Only nodes on the paths of changed keys (and their immediate
+//! neighbours, where boundaries moved) are read: the cost follows the number of
+//! changes times the tree height, not the size of the trees.
+
+use super::{Entry, ObjectRead, ValRef};
+use crate::error::Result;
+use crate::object::Id;
+use std::collections::HashSet;
+
+/// One key that differs: `old` is its value in the first tree, `new` in the second.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Change {
+    pub key: String,
+    pub old: Option<ValRef>,
+    pub new: Option<ValRef>,
+}
+
+/// Every key whose value differs between the trees at `a` and `b`.
+pub fn diff(src: &dyn ObjectRead, a: Id, b: Id) -> Result<Vec<Change>> {
+    diff_prefix(src, a, b, "")
+}
+
+/// Like [`diff`], restricted to keys that start with `prefix`.
+pub fn diff_prefix(src: &dyn ObjectRead, a: Id, b: Id, prefix: &str) -> Result<Vec<Change>> {
+    if a == b {
+        return Ok(Vec::new());
+    }
+    let (root_a, root_b) = (src.node(&a)?, src.node(&b)?);
+    let (mut level_a, mut level_b) = (root_a.level, root_b.level);
+    let mut side_a = root_a.entries.clone();
+    let mut side_b = root_b.entries.clone();
+    loop {
+        if level_a == level_b {
+            if level_a == 0 {
+                return Ok(merge_leaves(side_a, side_b, prefix));
+            }
+            drop_shared(&mut side_a, &mut side_b);
+        }
+        // Expand the higher side (both when level).
+        if level_a >= level_b {
+            side_a = expand(src, side_a, prefix)?;
+            level_a -= 1;
+        }
+        if level_b > level_a {
+            side_b = expand(src, side_b, prefix)?;
+            level_b -= 1;
+        }
+    }
+}
+
+/// Removes the children present on both sides.
+fn drop_shared(a: &mut Vec<Entry>, b: &mut Vec<Entry>) {
+    let ids_a: HashSet<Id> = a.iter().filter_map(Entry::child).collect();
+    let shared: HashSet<Id> = b
+        .iter()
+        .filter_map(Entry::child)
+        .filter(|id| ids_a.contains(id))
+        .collect();
+    if !shared.is_empty() {
+        a.retain(|e| e.child().is_none_or(|id| !shared.contains(&id)));
+        b.retain(|e| e.child().is_none_or(|id| !shared.contains(&id)));
+    }
+}
+
+/// Replaces children with their entries, skipping children whose key range
+/// cannot hold a key with `prefix`. The range of a child runs to the next key
+/// in the list, which may be past its true end once shared children are gone:
+/// that keeps more than needed, never less.
+fn expand(src: &dyn ObjectRead, children: Vec<Entry>, prefix: &str) -> Result<Vec<Entry>> {
+    let mut out = Vec::new();
+    for (i, child) in children.iter().enumerate() {
+        let next = children.get(i + 1).map(|e| e.key.as_str());
+        let starts_after = !prefix.is_empty()
+            && child.key.as_str() > prefix
+            && !child.key.starts_with(prefix);
+        let ends_before = next.is_some_and(|n| n <= prefix);
+        if starts_after || ends_before {
+            continue;
+        }
+        let id = child.child().expect("internal nodes hold children");
+        out.extend(src.node(&id)?.entries.iter().cloned());
+    }
+    Ok(out)
+}
+
+fn merge_leaves(a: Vec<Entry>, b: Vec<Entry>, prefix: &str) -> Vec<Change> {
+    let mut out = Vec::new();
+    let mut a = a.into_iter().filter(|e| e.key.starts_with(prefix)).peekable();
+    let mut b = b.into_iter().filter(|e| e.key.starts_with(prefix)).peekable();
+    loop {
+        let order = match (a.peek(), b.peek()) {
+            (None, None) => break,
+            (Some(_), None) => std::cmp::Ordering::Less,
+            (None, Some(_)) => std::cmp::Ordering::Greater,
+            (Some(x), Some(y)) => x.key.cmp(&y.key),
+        };
+        match order {
+            std::cmp::Ordering::Less => {
+                let x = a.next().expect("peeked");
+                out.push(Change {
+                    old: x.value().cloned(),
+                    key: x.key,
+                    new: None,
+                });
+            }
+            std::cmp::Ordering::Greater => {
+                let y = b.next().expect("peeked");
+                out.push(Change {
+                    new: y.value().cloned(),
+                    key: y.key,
+                    old: None,
+                });
+            }
+            std::cmp::Ordering::Equal => {
+                let (x, y) = (a.next().expect("peeked"), b.next().expect("peeked"));
+                if x.payload != y.payload {
+                    out.push(Change {
+                        old: x.value().cloned(),
+                        new: y.value().cloned(),
+                        key: x.key,
+                    });
+                }
+            }
+        }
+    }
+    out
+}
