@@ -1,5 +1,6 @@
 //! Content addresses: SHA-256 over an object's canonical bytes.
 
+use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use std::fmt;
 
@@ -44,6 +45,21 @@ impl fmt::Display for Id {
 impl fmt::Debug for Id {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "Id({})", self.short())
+    }
+}
+
+// Serde sees an id as its hex string: used by records that are not hashed
+// (the reflog) and by JSON output.
+impl Serialize for Id {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        s.serialize_str(&self.to_hex())
+    }
+}
+
+impl<'de> Deserialize<'de> for Id {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Id, D::Error> {
+        let s = String::deserialize(d)?;
+        Id::from_hex(&s).map_err(serde::de::Error::custom)
     }
 }
 

@@ -1,0 +1,305 @@
+//! Repository (`.kvgit/config.toml`) and user (`$XDG_CONFIG_HOME/kvgit/config.toml`)
+//! settings. Reads use `toml`; edits go through `toml_edit`, so comments and
+//! layout a person wrote survive `kvgit config set`.
+
+use crate::error::{Error, Result};
+use std::path::{Path, PathBuf};
+
+/// The settings kvgit knows, and the kind of value each takes.
+pub const KNOWN_KEYS: &[(&str, Kind, &str)] = &[
+    ("user.name", Kind::Text, "author name recorded in commits"),
+    ("user.email", Kind::Text, "author email recorded in commits"),
+    ("color.ui", Kind::Choice(&["auto", "always", "never"]), "when to colour output"),
+    ("core.max-value-size", Kind::Size, "largest value accepted, e.g. 64MiB"),
+];
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Text,
+    Choice(&'static [&'static str]),
+    Size,
+}
+
+/// The default for `core.max-value-size`.
+pub const DEFAULT_MAX_VALUE_SIZE: u64 = 64 * 1024 * 1024;
+
+/// One parsed config file.
+#[derive(Debug, Clone, Default)]
+pub struct ConfigFile {
+    pub path: PathBuf,
+    table: toml::Table,
+}
+
+impl ConfigFile {
+    /// Reads a config file; a missing file is an empty config.
+    pub fn load(path: &Path) -> Result<ConfigFile> {
+        let text = match std::fs::read_to_string(path) {
+            Ok(t) => t,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
+            Err(e) => {
+                return Err(Error::Unreadable(format!(
+                    "cannot read config file {}: {e}",
+                    path.display()
+                )));
+            }
+        };
+        let table = text
+            .parse::<toml::Table>()
+            .map_err(|e| parse_error(path, &text, e.message(), e.span()))?;
+        let file = ConfigFile {
+            path: path.to_path_buf(),
+            table,
+        };
+        for (key, value) in file.entries() {
+            if let Some((_, kind, _)) = KNOWN_KEYS.iter().find(|(k, _, _)| *k == key) {
+                check_kind(&key, *kind, &value).map_err(|why| {
+                    Error::Unreadable(format!("invalid config file {}: {why}", path.display()))
+                })?;
+            }
+        }
+        Ok(file)
+    }
+
+    /// The value at a dotted key, as TOML.
+    pub fn get(&self, key: &str) -> Option<&toml::Value> {
+        let mut parts = key.split('.');
+        let mut value = self.table.get(parts.next()?)?;
+        for part in parts {
+            value = value.as_table()?.get(part)?;
+        }
+        Some(value)
+    }
+
+    /// Every scalar setting as (dotted key, value), in file order.
+    pub fn entries(&self) -> Vec<(String, toml::Value)> {
+        fn walk(prefix: &str, table: &toml::Table, out: &mut Vec<(String, toml::Value)>) {
+            for (k, v) in table {
+                let key = if prefix.is_empty() {
+                    k.clone()
+                } else {
+                    format!("{prefix}.{k}")
+                };
+                match v {
+                    toml::Value::Table(t) => walk(&key, t, out),
+                    other => out.push((key, other.clone())),
+                }
+            }
+        }
+        let mut out = Vec::new();
+        walk("", &self.table, &mut out);
+        out
+    }
+}
+
+fn parse_error(path: &Path, text: &str, msg: &str, span: Option<std::ops::Range<usize>>) -> Error {
+    let line = span.map_or(1, |s| text[..s.start.min(text.len())].matches('\n').count() + 1);
+    Error::Unreadable(format!(
+        "invalid config file {}, line {line}: {}",
+        path.display(),
+        msg.trim().replace('\n', " ")
+    ))
+}
+
+/// The repository config layered over the user config.
+#[derive(Debug, Clone, Default)]
+pub struct Config {
+    pub repo: ConfigFile,
+    pub user: ConfigFile,
+}
+
+impl Config {
+    pub fn load(repo_path: &Path, user_path: Option<&Path>) -> Result<Config> {
+        Ok(Config {
+            repo: ConfigFile::load(repo_path)?,
+            user: match user_path {
+                Some(p) => ConfigFile::load(p)?,
+                None => ConfigFile::default(),
+            },
+        })
+    }
+
+    /// A setting from the repository config, else the user config.
+    pub fn get(&self, key: &str) -> Option<&toml::Value> {
+        self.repo.get(key).or_else(|| self.user.get(key))
+    }
+
+    pub fn get_str(&self, key: &str) -> Option<&str> {
+        self.get(key).and_then(toml::Value::as_str)
+    }
+
+    pub fn max_value_size(&self) -> u64 {
+        self.get("core.max-value-size")
+            .and_then(|v| size_of_value(v).ok())
+            .unwrap_or(DEFAULT_MAX_VALUE_SIZE)
+    }
+}
+
+fn size_of_value(v: &toml::Value) -> std::result::Result<u64, String> {
+    match v {
+        toml::Value::Integer(i) if *i >= 0 => Ok(*i as u64),
+        toml::Value::String(s) => parse_size(s),
+        other => Err(format!("expected a size, found {other}")),
+    }
+}
+
+fn check_kind(key: &str, kind: Kind, v: &toml::Value) -> std::result::Result<(), String> {
+    match kind {
+        Kind::Text if v.is_str() => Ok(()),
+        Kind::Text => Err(format!("{key} must be a string")),
+        Kind::Choice(choices) => match v.as_str() {
+            Some(s) if choices.contains(&s) => Ok(()),
+            _ => Err(format!("{key} must be one of {}", choices.join(", "))),
+        },
+        Kind::Size => size_of_value(v).map(|_| ()).map_err(|e| format!("{key}: {e}")),
+    }
+}
+
+/// Parses a byte size: a plain number, or one with a unit (`KB`, `KiB`, `MB`,
+/// `MiB`, `GB`, `GiB`, also `k`, `M`, `G` as binary units).
+pub fn parse_size(text: &str) -> std::result::Result<u64, String> {
+    let t = text.trim();
+    let split = t.find(|c: char| !c.is_ascii_digit()).unwrap_or(t.len());
+    let (num, unit) = t.split_at(split);
+    let n: u64 = num
+        .parse()
+        .map_err(|_| format!("'{text}' is not a size (try 1048576 or 1MiB)"))?;
+    let mult: u64 = match unit.trim() {
+        "" | "B" => 1,
+        "k" | "K" | "KiB" => 1 << 10,
+        "M" | "MiB" => 1 << 20,
+        "G" | "GiB" => 1 << 30,
+        "KB" | "kB" => 1000,
+        "MB" => 1_000_000,
+        "GB" => 1_000_000_000,
+        other => return Err(format!("unknown size unit '{other}' in '{text}'")),
+    };
+    n.checked_mul(mult).ok_or_else(|| format!("'{text}' is too large"))
+}
+
+/// Sets (`Some`) or removes (`None`) a dotted key in the file at `path`,
+/// keeping the rest of the file as written. The file is replaced atomically.
+/// Returns whether anything changed.
+pub fn edit(path: &Path, key: &str, value: Option<&str>) -> Result<bool> {
+    let known = KNOWN_KEYS.iter().find(|(k, _, _)| *k == key);
+    let Some((_, kind, _)) = known else {
+        let names: Vec<&str> = KNOWN_KEYS.iter().map(|(k, _, _)| *k).collect();
+        return Err(Error::usage(format!(
+            "unknown config key '{key}' (known keys: {})",
+            names.join(", ")
+        )));
+    };
+    let text = match std::fs::read_to_string(path) {
+        Ok(t) => t,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
+        Err(e) => return Err(Error::Io(format!("cannot read {}: {e}", path.display()))),
+    };
+    let mut doc = text
+        .parse::<toml_edit::DocumentMut>()
+        .map_err(|e| parse_error(path, &text, e.message(), e.span()))?;
+    let (section, name) = key.split_once('.').expect("known keys are dotted");
+    let changed = match value {
+        Some(v) => {
+            let item = typed_item(key, *kind, v)?;
+            let table = doc
+                .entry(section)
+                .or_insert(toml_edit::table())
+                .as_table_mut()
+                .ok_or_else(|| Error::usage(format!("'{section}' in {} is not a table", path.display())))?;
+            table.insert(name, item);
+            true
+        }
+        None => {
+            let removed = doc
+                .get_mut(section)
+                .and_then(|t| t.as_table_mut())
+                .and_then(|t| t.remove(name))
+                .is_some();
+            if doc.get(section).and_then(|t| t.as_table()).is_some_and(|t| t.is_empty()) {
+                doc.remove(section);
+            }
+            removed
+        }
+    };
+    if changed {
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir)?;
+        }
+        let tmp = path.with_extension("toml.tmp");
+        std::fs::write(&tmp, doc.to_string())?;
+        std::fs::rename(&tmp, path)?;
+    }
+    Ok(changed)
+}
+
+fn typed_item(key: &str, kind: Kind, text: &str) -> Result<toml_edit::Item> {
+    let value = match kind {
+        Kind::Size => {
+            let n = parse_size(text).map_err(Error::Usage)?;
+            i64::try_from(n)
+                .map(toml_edit::value)
+                .map_err(|_| Error::usage(format!("{key}: '{text}' is too large")))?
+        }
+        Kind::Choice(choices) if !choices.contains(&text) => {
+            return Err(Error::usage(format!(
+                "{key} must be one of {}, not '{text}'",
+                choices.join(", ")
+            )));
+        }
+        Kind::Text | Kind::Choice(_) => toml_edit::value(text),
+    };
+    Ok(value)
+}
+
+/// Renders a TOML value the way `config get` prints it.
+pub fn display_value(v: &toml::Value) -> String {
+    match v {
+        toml::Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sizes_parse_with_units() {
+        assert_eq!(parse_size("10"), Ok(10));
+        assert_eq!(parse_size("10MiB"), Ok(10 << 20));
+        assert_eq!(parse_size("2k"), Ok(2048));
+        assert_eq!(parse_size("3MB"), Ok(3_000_000));
+        assert!(parse_size("ten").is_err());
+        assert!(parse_size("5XB").is_err());
+        assert!(parse_size("99999999999999G").is_err());
+    }
+
+    #[test]
+    fn edit_keeps_comments_and_round_trips() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("config.toml");
+        std::fs::write(&path, "# my settings\n[user]\nname = \"A\"\n").expect("write");
+        assert!(edit(&path, "user.email", Some("a@example.com")).expect("set"));
+        assert!(edit(&path, "core.max-value-size", Some("1MiB")).expect("set"));
+        let text = std::fs::read_to_string(&path).expect("read");
+        assert!(text.starts_with("# my settings"), "{text}");
+        let file = ConfigFile::load(&path).expect("load");
+        assert_eq!(file.get("user.email").and_then(|v| v.as_str()), Some("a@example.com"));
+        assert_eq!(file.get("core.max-value-size").and_then(|v| v.as_integer()), Some(1 << 20));
+        assert!(edit(&path, "user.email", None).expect("unset"));
+        assert!(!edit(&path, "user.email", None).expect("unset again"));
+        assert!(edit(&path, "no.such", Some("x")).is_err());
+        assert!(edit(&path, "color.ui", Some("sometimes")).is_err());
+    }
+
+    #[test]
+    fn garbage_names_file_and_line() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("config.toml");
+        std::fs::write(&path, "[user]\nname = \"ok\"\nthis is not toml\n").expect("write");
+        let err = ConfigFile::load(&path).expect_err("garbage").to_string();
+        assert!(err.contains("config.toml") && err.contains("line 3"), "{err}");
+        std::fs::write(&path, "[color]\nui = \"purple\"\n").expect("write");
+        let err = ConfigFile::load(&path).expect_err("bad value").to_string();
+        assert!(err.contains("color.ui"), "{err}");
+    }
+}

@@ -1,0 +1,1084 @@
+//! The porcelain API: one function per user-level operation, each one read or
+//! one write transaction. The CLI calls these and renders what they return.
+
+use crate::config::Config;
+use crate::error::{Error, Result};
+use crate::object::{Commit, Id, Value, ValueType, validate_key};
+use crate::ops::{Op, increment};
+use crate::refs::{self, Head, Move, ReflogEntry};
+use crate::rev;
+use crate::stage::{self, Staged};
+use crate::store::{Reader, Store, WriteCtx};
+use crate::tree::{self, NewObjects, ObjectRead, ValRef};
+use std::collections::{BTreeMap, BinaryHeap, HashMap, HashSet};
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+/// The repository directory's name.
+pub const DIR_NAME: &str = ".kvgit";
+pub const DB_FILE: &str = "kvgit.redb";
+pub const CONFIG_FILE: &str = "config.toml";
+
+/// Who is acting and when; the library never reads these from the environment.
+#[derive(Debug, Clone)]
+pub struct Signature {
+    pub author: String,
+    /// Seconds since the Unix epoch.
+    pub time: i64,
+}
+
+/// How to open a repository.
+#[derive(Debug, Clone)]
+pub struct OpenOptions {
+    pub writable: bool,
+    pub lock_timeout: Duration,
+    /// The user config file, if there is one to read.
+    pub user_config: Option<PathBuf>,
+}
+
+pub struct Repo {
+    /// The `.kvgit` directory.
+    pub dir: PathBuf,
+    store: Store,
+    pub config: Config,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum InitOutcome {
+    Created(PathBuf),
+    AlreadyExists(PathBuf),
+}
+
+/// A key whose value differs between two states.
+#[derive(Debug, Clone, PartialEq)]
+pub struct KeyChange {
+    pub key: String,
+    pub old: Option<Value>,
+    pub new: Option<Value>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ChangeKind {
+    Added,
+    Modified,
+    Removed,
+}
+
+impl ChangeKind {
+    pub fn name(self) -> &'static str {
+        match self {
+            ChangeKind::Added => "added",
+            ChangeKind::Modified => "modified",
+            ChangeKind::Removed => "removed",
+        }
+    }
+}
+
+impl KeyChange {
+    pub fn kind(&self) -> ChangeKind {
+        match (&self.old, &self.new) {
+            (None, _) => ChangeKind::Added,
+            (_, None) => ChangeKind::Removed,
+            _ => ChangeKind::Modified,
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Status {
+    pub head: Head,
+    pub commit: Option<Id>,
+    /// The commit the staged changes were based on, if anything is staged.
+    pub base: Option<Option<Id>>,
+    /// Staged changes against their base.
+    pub staged: Vec<KeyChange>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CommitOutcome {
+    Committed {
+        id: Id,
+        /// The head had moved since staging and the changes were merged onto it.
+        merged: bool,
+    },
+    NothingToCommit,
+    /// Staged keys that the commits since staging also changed.
+    Conflicts(Vec<String>),
+}
+
+#[derive(Debug, Clone)]
+pub struct CommitOptions {
+    pub message: String,
+    pub signature: Signature,
+    pub allow_empty: bool,
+    pub meta: BTreeMap<String, String>,
+    pub expect_head: Option<String>,
+}
+
+/// What `stage` did.
+#[derive(Debug, Clone, PartialEq)]
+pub enum StageOutcome {
+    /// Each key with the value it now has in the working state.
+    Staged(Vec<(String, Option<Value>)>),
+    /// Keys to remove that do not exist; nothing was staged.
+    Missing(Vec<String>),
+}
+
+/// One key of a listing.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Listing {
+    pub key: String,
+    pub value_type: ValueType,
+    /// Bytes of the encoded value.
+    pub size: u64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ResetMode {
+    Soft,
+    Hard,
+}
+
+/// Which states `diff` compares.
+#[derive(Debug, Clone)]
+pub enum DiffSpec {
+    /// Staged changes against HEAD.
+    Staged,
+    /// REV against HEAD plus staged changes.
+    Against(String),
+    /// The first revision against the second.
+    Between(String, String),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BranchInfo {
+    pub name: String,
+    pub commit: Id,
+    pub current: bool,
+}
+
+impl Repo {
+    /// Creates `dir/.kvgit`. An existing repository is left untouched.
+    pub fn init(dir: &Path, initial_branch: &str, lock_timeout: Duration) -> Result<InitOutcome> {
+        refs::validate_ref_name(initial_branch)?;
+        let kvdir = dir.join(DIR_NAME);
+        let db = kvdir.join(DB_FILE);
+        if db.exists() {
+            return Ok(InitOutcome::AlreadyExists(kvdir));
+        }
+        std::fs::create_dir_all(&kvdir)
+            .map_err(|e| Error::Io(format!("cannot create {}: {e}", kvdir.display())))?;
+        let config = kvdir.join(CONFIG_FILE);
+        if !config.exists() {
+            std::fs::write(&config, "# kvgit repository settings; see 'kvgit config --help'\n")?;
+        }
+        // Build the database beside its final name and move it into place, so
+        // a crash during init never leaves a half-made database behind.
+        let tmp = kvdir.join(format!("{DB_FILE}.init-{}", std::process::id()));
+        let _ = std::fs::remove_file(&tmp);
+        Store::create(&tmp, lock_timeout, |w| {
+            let mut new = NewObjects::default();
+            new.add_node(tree::Node::empty_leaf());
+            w.put_objects(&new)?;
+            refs::write_head(w, &Head::Branch(initial_branch.to_string()))
+        })?;
+        std::fs::rename(&tmp, &db)?;
+        Ok(InitOutcome::Created(kvdir))
+    }
+
+    /// Finds the `.kvgit` directory at or above `start`.
+    pub fn discover(start: &Path) -> Result<PathBuf> {
+        let start = std::path::absolute(start)?;
+        for dir in start.ancestors() {
+            let candidate = dir.join(DIR_NAME);
+            if candidate.is_dir() {
+                return Ok(candidate);
+            }
+        }
+        Err(Error::NotARepository(start))
+    }
+
+    /// Opens the repository whose `.kvgit` directory is `dir`.
+    pub fn open(dir: &Path, opts: &OpenOptions) -> Result<Repo> {
+        if !dir.is_dir() {
+            return Err(Error::NotARepository(dir.to_path_buf()));
+        }
+        let config = Config::load(&dir.join(CONFIG_FILE), opts.user_config.as_deref())?;
+        let store = Store::open(&dir.join(DB_FILE), opts.writable, opts.lock_timeout)?;
+        Ok(Repo {
+            dir: dir.to_path_buf(),
+            store,
+            config,
+        })
+    }
+
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    // ----- reading -----
+
+    pub fn head(&self) -> Result<(Head, Option<Id>)> {
+        self.store
+            .read(|r| Ok((refs::read_head(r)?, refs::head_commit(r)?)))
+    }
+
+    pub fn resolve(&self, rev: &str) -> Result<Id> {
+        self.store.read(|r| rev::resolve(r, rev))
+    }
+
+    pub fn commit_info(&self, id: &Id) -> Result<Commit> {
+        self.store.read(|r| r.commit(id))
+    }
+
+    /// The value of `key`: staged first (unless `committed` or `at` is given),
+    /// else at HEAD (or `at`).
+    pub fn get(&self, key: &str, at: Option<&str>, committed: bool) -> Result<Option<Value>> {
+        validate_key(key)?;
+        self.store.read(|r| {
+            let vref = match at {
+                Some(rev) => {
+                    let tree = tree_of(r, Some(rev::resolve(r, rev)?))?;
+                    tree::get(r, &tree, key)?
+                }
+                None => working_value(r, key, committed)?,
+            };
+            vref.map(|v| read_value(r, &v)).transpose()
+        })
+    }
+
+    /// Keys starting with `prefix`, in order: the working state (HEAD plus
+    /// staged changes), or the tree at `at`.
+    pub fn ls(&self, prefix: &str, at: Option<&str>) -> Result<Vec<Listing>> {
+        self.store.read(|r| {
+            let (tree, staged) = match at {
+                Some(rev) => (tree_of(r, Some(rev::resolve(r, rev)?))?, Vec::new()),
+                None => {
+                    let staged: Vec<_> = stage::all(r)?
+                        .into_iter()
+                        .filter(|(k, _)| k.starts_with(prefix))
+                        .collect();
+                    (tree_of(r, refs::head_commit(r)?)?, staged)
+                }
+            };
+            let mut out = Vec::new();
+            let mut staged = staged.into_iter().peekable();
+            let emit = |key: &str, vref: &ValRef, out: &mut Vec<Listing>| -> Result<()> {
+                out.push(Listing {
+                    key: key.to_string(),
+                    value_type: value_type_of(r, vref)?,
+                    size: vref.len(),
+                });
+                Ok(())
+            };
+            tree::scan_prefix(r, &tree, prefix, |key, vref| {
+                while let Some((sk, s)) = staged.next_if(|(sk, _)| sk.as_str() <= key) {
+                    if sk != key
+                        && let Some(v) = s.value()
+                    {
+                        emit(&sk, v, &mut out)?;
+                    }
+                    if sk == key {
+                        if let Some(v) = s.value() {
+                            emit(&sk, v, &mut out)?;
+                        }
+                        return Ok(true);
+                    }
+                }
+                emit(key, vref, &mut out)?;
+                Ok(true)
+            })?;
+            for (sk, s) in staged {
+                if let Some(v) = s.value() {
+                    emit(&sk, v, &mut out)?;
+                }
+            }
+            Ok(out)
+        })
+    }
+
+    pub fn status(&self) -> Result<Status> {
+        self.store.read(|r| {
+            let head = refs::read_head(r)?;
+            let commit = refs::head_commit(r)?;
+            let base = stage::base(r)?;
+            let base_tree = tree_of(r, base.unwrap_or(commit))?;
+            let mut staged = Vec::new();
+            for (key, s) in stage::all(r)? {
+                let old = tree::get(r, &base_tree, &key)?;
+                staged.push(KeyChange {
+                    old: old.map(|v| read_value(r, &v)).transpose()?,
+                    new: s.value().map(|v| read_value(r, v)).transpose()?,
+                    key,
+                });
+            }
+            Ok(Status {
+                head,
+                commit,
+                base,
+                staged,
+            })
+        })
+    }
+
+    /// Commits newest first from `start` (default HEAD), children always
+    /// before their parents, ties in time broken by that order. With `keys`,
+    /// only commits that changed one of them (against the first parent).
+    pub fn log(
+        &self,
+        start: Option<&str>,
+        limit: Option<usize>,
+        keys: &[String],
+    ) -> Result<Vec<(Id, Commit)>> {
+        for k in keys {
+            validate_key(k)?;
+        }
+        self.store.read(|r| {
+            let tip = match start {
+                Some(rev) => Some(rev::resolve(r, rev)?),
+                None => refs::head_commit(r)?,
+            };
+            let Some(tip) = tip else {
+                return Ok(Vec::new());
+            };
+            let mut out = Vec::new();
+            for (id, commit) in topo_order(r, tip)? {
+                if limit.is_some_and(|n| out.len() >= n) {
+                    break;
+                }
+                if !keys.is_empty() && !changes_any(r, &commit, keys)? {
+                    continue;
+                }
+                out.push((id, commit));
+            }
+            Ok(out)
+        })
+    }
+
+    /// A commit and its key-level changes against its first parent.
+    pub fn show(&self, rev: &str) -> Result<(Id, Commit, Vec<KeyChange>)> {
+        self.store.read(|r| {
+            let id = rev::resolve(r, rev)?;
+            let commit = r.commit(&id)?;
+            let parent_tree = tree_of(r, commit.parents.first().copied())?;
+            let changes = decode_changes(r, tree::diff(r, parent_tree, commit.tree)?)?;
+            Ok((id, commit, changes))
+        })
+    }
+
+    /// Key-level differences; `prefix` restricts them to a namespace.
+    pub fn diff(&self, spec: &DiffSpec, prefix: &str) -> Result<Vec<KeyChange>> {
+        self.store.read(|r| {
+            let head_tree = tree_of(r, refs::head_commit(r)?)?;
+            let staged: Vec<(String, Staged)> = stage::all(r)?
+                .into_iter()
+                .filter(|(k, _)| k.starts_with(prefix))
+                .collect();
+            let raw = match spec {
+                DiffSpec::Between(a, b) => {
+                    let ta = tree_of(r, Some(rev::resolve(r, a)?))?;
+                    let tb = tree_of(r, Some(rev::resolve(r, b)?))?;
+                    tree::diff_prefix(r, ta, tb, prefix)?
+                }
+                DiffSpec::Staged => overlay_staged(r, Vec::new(), head_tree, &staged)?,
+                DiffSpec::Against(rev) => {
+                    let ta = tree_of(r, Some(rev::resolve(r, rev)?))?;
+                    let committed = tree::diff_prefix(r, ta, head_tree, prefix)?;
+                    overlay_staged(r, committed, ta, &staged)?
+                }
+            };
+            decode_changes(r, raw)
+        })
+    }
+
+    pub fn branches(&self) -> Result<Vec<BranchInfo>> {
+        self.store.read(|r| {
+            let current = match refs::read_head(r)? {
+                Head::Branch(b) => Some(b),
+                Head::Detached(_) => None,
+            };
+            Ok(r.refs_with_prefix("heads/")?
+                .into_iter()
+                .map(|(name, commit)| {
+                    let name = name["heads/".len()..].to_string();
+                    BranchInfo {
+                        current: current.as_deref() == Some(name.as_str()),
+                        name,
+                        commit,
+                    }
+                })
+                .collect())
+        })
+    }
+
+    pub fn tags(&self) -> Result<Vec<(String, Id)>> {
+        self.store.read(|r| {
+            Ok(r.refs_with_prefix("tags/")?
+                .into_iter()
+                .map(|(name, id)| (name["tags/".len()..].to_string(), id))
+                .collect())
+        })
+    }
+
+    /// The reflog of `name` (`HEAD`, or a branch name), newest first.
+    pub fn reflog(&self, name: &str) -> Result<Vec<ReflogEntry>> {
+        self.store.read(|r| {
+            let key = if name == refs::HEAD {
+                name.to_string()
+            } else {
+                if r.ref_get(&refs::branch_ref(name))?.is_none() && r.reflog(&refs::branch_ref(name))?.is_empty() {
+                    return Err(Error::UnknownRevision(name.to_string()));
+                }
+                refs::branch_ref(name)
+            };
+            let mut entries = refs::read_reflog(r, &key)?;
+            entries.reverse();
+            Ok(entries)
+        })
+    }
+
+    // ----- writing -----
+
+    /// Stages edits on top of the working state, in one write transaction.
+    /// Removing a key that does not exist stages nothing at all.
+    pub fn stage(&self, ops: Vec<Op>) -> Result<StageOutcome> {
+        let max = self.config.max_value_size();
+        let mut new = NewObjects::default();
+        let mut prepared = Vec::with_capacity(ops.len());
+        for op in ops {
+            validate_key(op.key())?;
+            let vref = match &op {
+                Op::Set { value, .. } => Some(encode_value(value, max, &mut new)?),
+                _ => None,
+            };
+            prepared.push((op, vref));
+        }
+        self.store.write(|w| {
+            let head = refs::head_commit(w)?;
+            let base = stage::base(w)?.unwrap_or(head);
+            let base_tree = tree_of(w, base)?;
+            // Work out every key's new state first, so a missing key aborts
+            // before anything is written.
+            let mut states: BTreeMap<String, Option<ValRef>> = BTreeMap::new();
+            let mut missing = Vec::new();
+            let mut order = Vec::new();
+            for (op, vref) in prepared {
+                let key = op.key().to_string();
+                let current = match states.get(&key) {
+                    Some(v) => v.clone(),
+                    None => match stage::get(w, &key)? {
+                        Some(s) => s.value().cloned(),
+                        None => tree::get(w, &base_tree, &key)?,
+                    },
+                };
+                let next = match op {
+                    Op::Set { .. } => vref,
+                    Op::Remove { .. } => {
+                        if current.is_none() {
+                            missing.push(key.clone());
+                        }
+                        None
+                    }
+                    Op::Incr { by, .. } => {
+                        let now = current.map(|v| read_value(w, &v)).transpose()?;
+                        Some(encode_value(&increment(&key, now, by)?, max, &mut new)?)
+                    }
+                };
+                if !order.contains(&key) {
+                    order.push(key.clone());
+                }
+                states.insert(key, next);
+            }
+            if !missing.is_empty() {
+                return Ok(StageOutcome::Missing(missing));
+            }
+            w.put_objects(&new)?;
+            let mut result = Vec::new();
+            for key in order {
+                let next = states.remove(&key).expect("every ordered key has a state");
+                if next == tree::get(w, &base_tree, &key)? {
+                    w.stage_remove(&key)?;
+                } else {
+                    let entry = match &next {
+                        Some(v) => Staged::Set(v.clone()),
+                        None => Staged::Remove,
+                    };
+                    w.stage_put(&key, &entry.encode())?;
+                }
+                let value = next.map(|v| read_value(w, &v)).transpose()?;
+                result.push((key, value));
+            }
+            if w.stage_is_empty()? {
+                stage::clear(w)?;
+            } else if stage::base(w)?.is_none() {
+                stage::set_base(w, base)?;
+            }
+            Ok(StageOutcome::Staged(result))
+        })
+    }
+
+    /// Commits the staged changes. If the branch moved since they were
+    /// staged, they are applied onto the new head unless a staged key was
+    /// also changed there (then nothing is committed and the keys are listed).
+    pub fn commit(&self, opts: &CommitOptions) -> Result<CommitOutcome> {
+        let expected = self.expected_head(opts.expect_head.as_deref())?;
+        self.store.write(|w| {
+            let head = refs::head_commit(w)?;
+            check_expected(head, expected)?;
+            let staged = stage::all(w)?;
+            let base = stage::base(w)?.unwrap_or(head);
+            if staged.is_empty() && !opts.allow_empty {
+                return Ok(CommitOutcome::NothingToCommit);
+            }
+            let head_tree = tree_of(w, head)?;
+            if base != head {
+                let base_tree = tree_of(w, base)?;
+                let mut conflicts = Vec::new();
+                for (key, s) in &staged {
+                    let theirs = tree::get(w, &head_tree, key)?;
+                    if theirs != tree::get(w, &base_tree, key)? && theirs.as_ref() != s.value() {
+                        conflicts.push(key.clone());
+                    }
+                }
+                if !conflicts.is_empty() {
+                    return Ok(CommitOutcome::Conflicts(conflicts));
+                }
+            }
+            let edits = staged.iter().map(|(k, s)| (k.clone(), s.value().cloned()));
+            let mut new = NewObjects::default();
+            let tree = tree::apply(w, head_tree, edits, &mut new)?;
+            if tree == head_tree && !opts.allow_empty {
+                // What was staged is already in HEAD.
+                stage::clear(w)?;
+                return Ok(CommitOutcome::NothingToCommit);
+            }
+            let id = write_commit(w, &new, head, tree, opts, "commit")?;
+            stage::clear(w)?;
+            Ok(CommitOutcome::Committed {
+                id,
+                merged: base != head,
+            })
+        })
+    }
+
+    /// Applies `ops` to the current head and commits them, in one write
+    /// transaction, ignoring the staging area. Removing a missing key is a no-op.
+    pub fn batch(&self, ops: Vec<Op>, opts: &CommitOptions) -> Result<CommitOutcome> {
+        let max = self.config.max_value_size();
+        let expected = self.expected_head(opts.expect_head.as_deref())?;
+        let mut new = NewObjects::default();
+        let mut prepared = Vec::with_capacity(ops.len());
+        for op in ops {
+            validate_key(op.key())?;
+            let vref = match &op {
+                Op::Set { value, .. } => Some(encode_value(value, max, &mut new)?),
+                _ => None,
+            };
+            prepared.push((op, vref));
+        }
+        self.store.write(|w| {
+            let head = refs::head_commit(w)?;
+            check_expected(head, expected)?;
+            if prepared.is_empty() && !opts.allow_empty {
+                return Ok(CommitOutcome::NothingToCommit);
+            }
+            let head_tree = tree_of(w, head)?;
+            let mut pending: BTreeMap<String, Option<ValRef>> = BTreeMap::new();
+            for (op, vref) in prepared {
+                let key = op.key().to_string();
+                let next = match op {
+                    Op::Set { .. } => vref,
+                    Op::Remove { .. } => None,
+                    Op::Incr { by, .. } => {
+                        let current = match pending.get(&key) {
+                            Some(v) => v.clone(),
+                            None => tree::get(w, &head_tree, &key)?,
+                        };
+                        let now = current.map(|v| read_value(w, &v)).transpose()?;
+                        Some(encode_value(&increment(&key, now, by)?, max, &mut new)?)
+                    }
+                };
+                pending.insert(key, next);
+            }
+            let tree = tree::apply(w, head_tree, pending, &mut new)?;
+            if tree == head_tree && !opts.allow_empty {
+                return Ok(CommitOutcome::NothingToCommit);
+            }
+            let id = write_commit(w, &new, head, tree, opts, "batch")?;
+            Ok(CommitOutcome::Committed { id, merged: false })
+        })
+    }
+
+    /// Unstages `keys` (every key when empty); returns how many were unstaged.
+    pub fn unstage(&self, keys: &[String]) -> Result<usize> {
+        self.store.write(|w| {
+            let count = if keys.is_empty() {
+                let n = stage::all(w)?.len();
+                stage::clear(w)?;
+                n
+            } else {
+                let mut n = 0;
+                for k in keys {
+                    validate_key(k)?;
+                    if w.stage_get(k)?.is_some() {
+                        w.stage_remove(k)?;
+                        n += 1;
+                    }
+                }
+                if w.stage_is_empty()? {
+                    stage::clear(w)?;
+                }
+                n
+            };
+            Ok(count)
+        })
+    }
+
+    /// Moves the current branch (or detached HEAD) to `rev`. `Hard` clears the
+    /// staging area; `Soft` keeps it, now based on `rev`.
+    pub fn reset(
+        &self,
+        mode: ResetMode,
+        rev: &str,
+        sig: &Signature,
+        expect_head: Option<&str>,
+    ) -> Result<Id> {
+        let expected = self.expected_head(expect_head)?;
+        let target = self.resolve(rev)?;
+        self.store.write(|w| {
+            let head = refs::head_commit(w)?;
+            check_expected(head, expected)?;
+            let why = Move {
+                author: &sig.author,
+                time: sig.time,
+                message: format!(
+                    "reset: moving to {rev} ({})",
+                    if mode == ResetMode::Hard { "hard" } else { "soft" }
+                ),
+            };
+            refs::move_head(w, head, target, &why)?;
+            match mode {
+                ResetMode::Hard => stage::clear(w)?,
+                ResetMode::Soft => {
+                    if !w.stage_is_empty()? {
+                        stage::set_base(w, Some(target))?;
+                    }
+                }
+            }
+            Ok(target)
+        })
+    }
+
+    pub fn create_branch(&self, name: &str, start: Option<&str>, sig: &Signature) -> Result<Id> {
+        refs::validate_ref_name(name)?;
+        self.store.write(|w| {
+            let start_id = match start {
+                Some(rev) => rev::resolve(w, rev)?,
+                None => refs::head_commit(w)?.ok_or_else(|| {
+                    Error::refused(
+                        "cannot create a branch: HEAD has no commits yet",
+                        "commit something first, or name a start revision",
+                    )
+                })?,
+            };
+            let full = refs::branch_ref(name);
+            if w.ref_get(&full)?.is_some() {
+                return Err(Error::refused(
+                    format!("a branch named '{name}' already exists"),
+                    "use 'kvgit branch -m' to rename or 'kvgit reset' to move it",
+                ));
+            }
+            let why = Move {
+                author: &sig.author,
+                time: sig.time,
+                message: format!("branch: created from {}", start.unwrap_or("HEAD")),
+            };
+            refs::update_ref(w, &full, None, Some(start_id), &why)?;
+            Ok(start_id)
+        })
+    }
+
+    /// Deletes a branch; without `force`, only one merged into HEAD.
+    pub fn delete_branch(&self, name: &str, force: bool) -> Result<Id> {
+        self.store.write(|w| {
+            let full = refs::branch_ref(name);
+            let tip = w
+                .ref_get(&full)?
+                .ok_or_else(|| Error::UnknownRevision(format!("branch '{name}'")))?;
+            if refs::read_head(w)? == Head::Branch(name.to_string()) {
+                return Err(Error::refused(
+                    format!("cannot delete branch '{name}': it is the current branch"),
+                    "switch to another branch first",
+                ));
+            }
+            if !force {
+                let merged = match refs::head_commit(w)? {
+                    Some(head) => is_ancestor(w, tip, head)?,
+                    None => false,
+                };
+                if !merged {
+                    return Err(Error::refused(
+                        format!("branch '{name}' is not merged into HEAD"),
+                        format!("use 'kvgit branch -D {name}' to delete it anyway"),
+                    ));
+                }
+            }
+            w.ref_remove(&full)?;
+            w.reflog_delete(&full)?;
+            Ok(tip)
+        })
+    }
+
+    pub fn rename_branch(&self, old: &str, new: &str, sig: &Signature) -> Result<()> {
+        refs::validate_ref_name(new)?;
+        self.store.write(|w| {
+            let (old_ref, new_ref) = (refs::branch_ref(old), refs::branch_ref(new));
+            let tip = w.ref_get(&old_ref)?;
+            let current = refs::read_head(w)? == Head::Branch(old.to_string());
+            if tip.is_none() && !current {
+                return Err(Error::UnknownRevision(format!("branch '{old}'")));
+            }
+            if w.ref_get(&new_ref)?.is_some() {
+                return Err(Error::refused(
+                    format!("a branch named '{new}' already exists"),
+                    "delete it first or pick another name",
+                ));
+            }
+            if let Some(tip) = tip {
+                w.ref_remove(&old_ref)?;
+                w.reflog_rename(&old_ref, &new_ref)?;
+                w.ref_put(&new_ref, &tip)?;
+                let why = Move {
+                    author: &sig.author,
+                    time: sig.time,
+                    message: format!("branch: renamed {old} to {new}"),
+                };
+                refs::log_move(w, &new_ref, Some(tip), Some(tip), &why)?;
+            }
+            if current {
+                refs::write_head(w, &Head::Branch(new.to_string()))?;
+            }
+            Ok(())
+        })
+    }
+
+    /// Points HEAD at branch `name`, creating it at `create_at` (a revision,
+    /// or HEAD when `Some(None)`) if asked. Refuses while changes are staged
+    /// unless `discard`.
+    pub fn switch(
+        &self,
+        name: &str,
+        create_at: Option<Option<&str>>,
+        discard: bool,
+        sig: &Signature,
+    ) -> Result<Option<Id>> {
+        if create_at.is_some() {
+            refs::validate_ref_name(name)?;
+        }
+        self.store.write(|w| {
+            refuse_if_staged(w, discard)?;
+            let full = refs::branch_ref(name);
+            let old_head = refs::head_commit(w)?;
+            let why = Move {
+                author: &sig.author,
+                time: sig.time,
+                message: format!("switch: moving to {name}"),
+            };
+            let target = match create_at {
+                Some(start) => {
+                    if w.ref_get(&full)?.is_some() {
+                        return Err(Error::refused(
+                            format!("a branch named '{name}' already exists"),
+                            format!("use 'kvgit switch {name}' to switch to it"),
+                        ));
+                    }
+                    let start_id = match start {
+                        Some(rev) => Some(rev::resolve(w, rev)?),
+                        None => old_head,
+                    };
+                    if let Some(id) = start_id {
+                        refs::update_ref(w, &full, None, Some(id), &why)?;
+                    }
+                    start_id
+                }
+                None => Some(w.ref_get(&full)?.ok_or_else(|| Error::Refused {
+                    message: format!("no branch named '{name}'"),
+                    hint: Some(format!("use 'kvgit switch -c {name}' to create it")),
+                })?),
+            };
+            refs::write_head(w, &Head::Branch(name.to_string()))?;
+            if target.is_some() {
+                refs::log_move(w, refs::HEAD, old_head, target, &why)?;
+            }
+            stage::clear(w)?;
+            Ok(target)
+        })
+    }
+
+    /// Detaches HEAD at `rev` (or switches, if `rev` names a branch).
+    pub fn checkout(&self, rev: &str, discard: bool, sig: &Signature) -> Result<(Head, Id)> {
+        let is_branch = self.store.read(|r| Ok(r.ref_get(&refs::branch_ref(rev))?.is_some()))?;
+        if is_branch {
+            let id = self.switch(rev, None, discard, sig)?.expect("a branch has a commit");
+            return Ok((Head::Branch(rev.to_string()), id));
+        }
+        self.store.write(|w| {
+            refuse_if_staged(w, discard)?;
+            let target = rev::resolve(w, rev)?;
+            let old = refs::head_commit(w)?;
+            refs::write_head(w, &Head::Detached(target))?;
+            let why = Move {
+                author: &sig.author,
+                time: sig.time,
+                message: format!("checkout: moving to {rev}"),
+            };
+            refs::log_move(w, refs::HEAD, old, Some(target), &why)?;
+            stage::clear(w)?;
+            Ok((Head::Detached(target), target))
+        })
+    }
+
+    pub fn create_tag(&self, name: &str, rev: Option<&str>, sig: &Signature) -> Result<Id> {
+        refs::validate_ref_name(name)?;
+        self.store.write(|w| {
+            let id = rev::resolve(w, rev.unwrap_or("HEAD"))?;
+            let full = refs::tag_ref(name);
+            if w.ref_get(&full)?.is_some() {
+                return Err(Error::refused(
+                    format!("tag '{name}' already exists"),
+                    format!("delete it first with 'kvgit tag -d {name}'"),
+                ));
+            }
+            let why = Move {
+                author: &sig.author,
+                time: sig.time,
+                message: "tag: created".into(),
+            };
+            refs::update_ref(w, &full, None, Some(id), &why)?;
+            Ok(id)
+        })
+    }
+
+    pub fn delete_tag(&self, name: &str) -> Result<Id> {
+        self.store.write(|w| {
+            let full = refs::tag_ref(name);
+            let id = w
+                .ref_get(&full)?
+                .ok_or_else(|| Error::UnknownRevision(format!("tag '{name}'")))?;
+            w.ref_remove(&full)?;
+            w.reflog_delete(&full)?;
+            Ok(id)
+        })
+    }
+
+    fn expected_head(&self, rev: Option<&str>) -> Result<Option<Option<Id>>> {
+        rev.map(|r| self.resolve(r).map(Some)).transpose()
+    }
+}
+
+fn check_expected(head: Option<Id>, expected: Option<Option<Id>>) -> Result<()> {
+    match expected {
+        Some(exp) if exp != head => Err(Error::StaleHead {
+            name: "HEAD".into(),
+            expected: exp.map_or("(none)".into(), |i| i.short()),
+            actual: head.map_or("(none)".into(), |i| i.short()),
+        }),
+        _ => Ok(()),
+    }
+}
+
+fn refuse_if_staged(w: &mut WriteCtx<'_>, discard: bool) -> Result<()> {
+    if !discard && !w.stage_is_empty()? {
+        return Err(Error::refused(
+            "you have staged changes",
+            "commit them, unstage them with 'kvgit reset', or pass --discard-changes",
+        ));
+    }
+    Ok(())
+}
+
+fn write_commit(
+    w: &mut WriteCtx<'_>,
+    new: &NewObjects,
+    head: Option<Id>,
+    tree: Id,
+    opts: &CommitOptions,
+    verb: &str,
+) -> Result<Id> {
+    let commit = Commit {
+        tree,
+        parents: head.into_iter().collect(),
+        author: opts.signature.author.clone(),
+        time: opts.signature.time,
+        message: opts.message.clone(),
+        meta: opts.meta.clone(),
+    };
+    w.put_objects(new)?;
+    let id = w.put_commit(&commit)?;
+    let first_line = opts.message.lines().next().unwrap_or("");
+    let why = Move {
+        author: &opts.signature.author,
+        time: opts.signature.time,
+        message: format!(
+            "{verb}{}: {first_line}",
+            if head.is_none() { " (initial)" } else { "" }
+        ),
+    };
+    refs::move_head(w, head, id, &why)?;
+    Ok(id)
+}
+
+/// The tree of a commit; the empty tree for none.
+pub(crate) fn tree_of(r: &dyn Reader, commit: Option<Id>) -> Result<Id> {
+    match commit {
+        Some(id) => Ok(r.commit(&id)?.tree),
+        None => Ok(tree::empty_root()),
+    }
+}
+
+/// The working value of a key: staged (unless `committed`), else at HEAD.
+fn working_value(r: &dyn Reader, key: &str, committed: bool) -> Result<Option<ValRef>> {
+    if !committed && let Some(s) = stage::get(r, key)? {
+        return Ok(s.value().cloned());
+    }
+    let tree = tree_of(r, refs::head_commit(r)?)?;
+    tree::get(r, &tree, key)
+}
+
+pub(crate) fn read_value(r: &dyn ObjectRead, vref: &ValRef) -> Result<Value> {
+    let bytes = tree::read_value_bytes(r, vref)?;
+    Value::decode(&bytes).map_err(|e| Error::Corrupt(e.to_string()))
+}
+
+fn value_type_of(r: &dyn ObjectRead, vref: &ValRef) -> Result<ValueType> {
+    // The type tag is the second byte of every encoded value ([0x92, tag, ...]).
+    let tag = match vref {
+        ValRef::Inline(bytes) => bytes.get(1).copied(),
+        ValRef::Blob { .. } => tree::read_value_bytes(r, vref)?.get(1).copied(),
+    };
+    Ok(match tag {
+        Some(0) => ValueType::String,
+        Some(1) => ValueType::Int,
+        Some(2) => ValueType::Float,
+        Some(3) => ValueType::Bool,
+        Some(4) => ValueType::Json,
+        Some(5) => ValueType::Bytes,
+        _ => return Err(Error::Corrupt("a stored value has no valid type tag".into())),
+    })
+}
+
+/// Encodes a value for storage, refusing one over the size limit.
+fn encode_value(value: &Value, max: u64, new: &mut NewObjects) -> Result<ValRef> {
+    let bytes = value.encode()?;
+    if bytes.len() as u64 > max {
+        return Err(Error::usage(format!(
+            "value of {} bytes is larger than core.max-value-size ({max} bytes)",
+            bytes.len()
+        )));
+    }
+    Ok(tree::store_value(bytes, new))
+}
+
+fn decode_changes(r: &dyn Reader, raw: Vec<tree::Change>) -> Result<Vec<KeyChange>> {
+    raw.into_iter()
+        .map(|c| {
+            Ok(KeyChange {
+                old: c.old.map(|v| read_value(r, &v)).transpose()?,
+                new: c.new.map(|v| read_value(r, &v)).transpose()?,
+                key: c.key,
+            })
+        })
+        .collect()
+}
+
+/// Replaces the changes of staged keys in `committed` (a diff from `from_tree`)
+/// with the staged values, compared against `from_tree`.
+fn overlay_staged(
+    r: &dyn Reader,
+    committed: Vec<tree::Change>,
+    from_tree: Id,
+    staged: &[(String, Staged)],
+) -> Result<Vec<tree::Change>> {
+    let mut by_key: BTreeMap<String, tree::Change> =
+        committed.into_iter().map(|c| (c.key.clone(), c)).collect();
+    for (key, s) in staged {
+        let old = tree::get(r, &from_tree, key)?;
+        let new = s.value().cloned();
+        if old == new {
+            by_key.remove(key);
+        } else {
+            by_key.insert(
+                key.clone(),
+                tree::Change {
+                    key: key.clone(),
+                    old,
+                    new,
+                },
+            );
+        }
+    }
+    Ok(by_key.into_values().collect())
+}
+
+fn changes_any(r: &dyn Reader, commit: &Commit, keys: &[String]) -> Result<bool> {
+    let parent_tree = tree_of(r, commit.parents.first().copied())?;
+    for key in keys {
+        if tree::get(r, &commit.tree, key)? != tree::get(r, &parent_tree, key)? {
+            return Ok(true);
+        }
+    }
+    Ok(false)
+}
+
+/// Whether `ancestor` is reachable from `descendant` (or equal to it).
+pub(crate) fn is_ancestor(r: &dyn Reader, ancestor: Id, descendant: Id) -> Result<bool> {
+    let mut seen = HashSet::new();
+    let mut todo = vec![descendant];
+    while let Some(id) = todo.pop() {
+        if id == ancestor {
+            return Ok(true);
+        }
+        if seen.insert(id) {
+            todo.extend(r.commit(&id)?.parents);
+        }
+    }
+    Ok(false)
+}
+
+/// Every commit reachable from `tip`, newest first, never a parent before
+/// any of its children (Kahn's algorithm, picking the newest ready commit).
+fn topo_order(r: &dyn Reader, tip: Id) -> Result<Vec<(Id, Commit)>> {
+    let mut commits: HashMap<Id, Commit> = HashMap::new();
+    let mut children: HashMap<Id, usize> = HashMap::new();
+    let mut todo = vec![tip];
+    while let Some(id) = todo.pop() {
+        if commits.contains_key(&id) {
+            continue;
+        }
+        let c = r.commit(&id)?;
+        for p in &c.parents {
+            *children.entry(*p).or_default() += 1;
+            todo.push(*p);
+        }
+        commits.insert(id, c);
+    }
+    let mut ready = BinaryHeap::new();
+    let mut seq = 0u64;
+    ready.push((commits[&tip].time, seq, tip));
+    let mut out = Vec::with_capacity(commits.len());
+    while let Some((_, _, id)) = ready.pop() {
+        let c = commits.remove(&id).expect("each commit is ready once");
+        for p in &c.parents {
+            let n = children.get_mut(p).expect("counted while collecting");
+            *n -= 1;
+            if *n == 0 {
+                seq += 1;
+                // Among equal times, the later-discovered commit goes first:
+                // on a linear run that is the child's own parent.
+                ready.push((commits[p].time, seq, *p));
+            }
+        }
+        out.push((id, c));
+    }
+    Ok(out)
+}

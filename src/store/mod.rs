@@ -1,0 +1,546 @@
+//! The only module that names redb: table definitions, opening the database
+//! with the right concurrency mode and lock wait, and typed access to the
+//! tables inside one transaction.
+//!
+//! Every command runs in one transaction: a read-only one on a read-only open
+//! (no fsync, never waits for a writer), or one write transaction on a
+//! `MultiWriter` open. Each write is atomic: a crash leaves the database as it
+//! was before or after it.
+
+use crate::error::{Error, Result};
+use crate::object::{Commit, Id};
+use crate::tree::{NewObjects, Node, ObjectRead};
+use redb::{
+    Builder, ConcurrencyMode, Database, ReadOnlyDatabase, ReadOnlyTable, ReadableDatabase,
+    ReadableTable, Table, TableDefinition, TransactionError, WriteTransaction,
+};
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+/// The version of the repository format this build writes and reads.
+pub const FORMAT_VERSION: u32 = 1;
+
+const NODES: TableDefinition<[u8; 32], &[u8]> = TableDefinition::new("nodes");
+const BLOBS: TableDefinition<[u8; 32], &[u8]> = TableDefinition::new("blobs");
+const COMMITS: TableDefinition<[u8; 32], &[u8]> = TableDefinition::new("commits");
+/// `heads/NAME` and `tags/NAME` to commit ids.
+const REFS: TableDefinition<&str, [u8; 32]> = TableDefinition::new("refs");
+/// Small named records: `format`, `HEAD`, `stage.base`, ...
+const META: TableDefinition<&str, &[u8]> = TableDefinition::new("meta");
+/// The staging area: key to encoded staged change.
+const STAGE: TableDefinition<&str, &[u8]> = TableDefinition::new("stage");
+/// (ref name, sequence number) to encoded reflog entry.
+const REFLOG: TableDefinition<(&str, u64), &[u8]> = TableDefinition::new("reflog");
+
+enum Handle {
+    Read(ReadOnlyDatabase),
+    Write(Database),
+}
+
+/// An open repository database.
+pub struct Store {
+    path: PathBuf,
+    handle: Handle,
+    lock_timeout: Duration,
+}
+
+fn builder() -> Builder {
+    let mut b = Builder::new();
+    b.set_concurrency_mode(ConcurrencyMode::MultiWriter);
+    b
+}
+
+/// Runs `f`, turning a panic inside the storage engine into a corruption
+/// report: some damaged files make redb panic rather than return an error.
+fn guarded<T>(what: &str, f: impl FnOnce() -> Result<T>) -> Result<T> {
+    match catch_unwind(AssertUnwindSafe(f)) {
+        Ok(r) => r,
+        Err(panic) => {
+            let msg = panic
+                .downcast_ref::<String>()
+                .map(String::as_str)
+                .or_else(|| panic.downcast_ref::<&str>().copied())
+                .unwrap_or("unknown failure");
+            Err(Error::Corrupt(format!("the database failed while {what}: {msg}")))
+        }
+    }
+}
+
+fn db_error(path: &Path, e: redb::DatabaseError) -> Error {
+    match e {
+        redb::DatabaseError::Storage(s) => storage_error(s),
+        redb::DatabaseError::UpgradeRequired(v) => Error::Unreadable(format!(
+            "{} uses storage format {v}, which this build cannot read",
+            path.display()
+        )),
+        other => Error::Io(format!("cannot open {}: {other}", path.display())),
+    }
+}
+
+fn storage_error(e: redb::StorageError) -> Error {
+    match e {
+        redb::StorageError::Corrupted(msg) => Error::Corrupt(msg),
+        redb::StorageError::Io(io) if io.kind() == std::io::ErrorKind::UnexpectedEof => {
+            Error::Corrupt(format!("the database file is truncated ({io})"))
+        }
+        other => Error::Io(format!("storage error: {other}")),
+    }
+}
+
+impl From<redb::StorageError> for Error {
+    fn from(e: redb::StorageError) -> Error {
+        storage_error(e)
+    }
+}
+
+impl From<redb::TableError> for Error {
+    fn from(e: redb::TableError) -> Error {
+        match e {
+            redb::TableError::Storage(s) => storage_error(s),
+            other => Error::Corrupt(format!("unexpected table layout: {other}")),
+        }
+    }
+}
+
+impl From<redb::CommitError> for Error {
+    fn from(e: redb::CommitError) -> Error {
+        match e {
+            redb::CommitError::Storage(s) => storage_error(s),
+            other => Error::Io(format!("commit failed: {other}")),
+        }
+    }
+}
+
+impl From<TransactionError> for Error {
+    fn from(e: TransactionError) -> Error {
+        match e {
+            TransactionError::Storage(s) => storage_error(s),
+            other => Error::Io(format!("transaction failed: {other}")),
+        }
+    }
+}
+
+impl Store {
+    /// Creates a new, empty database at `path` with all tables and the format
+    /// version, and `init` run inside the same transaction.
+    pub fn create(
+        path: &Path,
+        lock_timeout: Duration,
+        init: impl FnOnce(&mut WriteCtx<'_>) -> Result<()>,
+    ) -> Result<()> {
+        let db = guarded("creating the database", || {
+            builder().create(path).map_err(|e| db_error(path, e))
+        })?;
+        let store = Store {
+            path: path.to_path_buf(),
+            handle: Handle::Write(db),
+            lock_timeout,
+        };
+        store.write(|w| {
+            w.meta_put("format", &FORMAT_VERSION.to_be_bytes())?;
+            init(w)
+        })
+    }
+
+    /// Opens an existing database. `writable` opens it for writing (which
+    /// waits, up to `lock_timeout`, while another process is writing);
+    /// otherwise read-only, which never waits.
+    pub fn open(path: &Path, writable: bool, lock_timeout: Duration) -> Result<Store> {
+        match std::fs::metadata(path) {
+            Ok(m) if m.len() == 0 => {
+                return Err(Error::Corrupt(format!(
+                    "{} is empty (truncated to zero bytes)",
+                    path.display()
+                )));
+            }
+            Ok(_) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                return Err(Error::Unreadable(format!(
+                    "{} is missing: the repository has no database",
+                    path.display()
+                )));
+            }
+            Err(e) => return Err(Error::Io(format!("cannot read {}: {e}", path.display()))),
+        }
+        let handle = if writable {
+            Handle::Write(open_writable(path, lock_timeout)?)
+        } else {
+            match guarded("opening the database", || {
+                builder().open_read_only(path).map_err(|e| match e {
+                    redb::DatabaseError::RepairAborted => Error::Io("needs repair".into()),
+                    other => db_error(path, other),
+                })
+            }) {
+                Ok(db) => Handle::Read(db),
+                // A writer was killed: one writable open repairs the file.
+                Err(Error::Io(msg)) if msg == "needs repair" => {
+                    drop(open_writable(path, lock_timeout)?);
+                    Handle::Read(guarded("opening the database", || {
+                        builder().open_read_only(path).map_err(|e| db_error(path, e))
+                    })?)
+                }
+                Err(e) => return Err(e),
+            }
+        };
+        let store = Store {
+            path: path.to_path_buf(),
+            handle,
+            lock_timeout,
+        };
+        let version = store.read(|r| r.meta_get("format"))?;
+        match version.as_deref().map(<[u8; 4]>::try_from) {
+            Some(Ok(v)) if u32::from_be_bytes(v) == FORMAT_VERSION => Ok(store),
+            Some(Ok(v)) => Err(Error::Unreadable(format!(
+                "{} has repository format {}, this build reads format {FORMAT_VERSION}",
+                path.display(),
+                u32::from_be_bytes(v)
+            ))),
+            _ => Err(Error::Corrupt(format!(
+                "{} has no valid format version",
+                path.display()
+            ))),
+        }
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    pub fn is_writable(&self) -> bool {
+        matches!(self.handle, Handle::Write(_))
+    }
+
+    /// Runs `f` in one read transaction.
+    pub fn read<T>(&self, f: impl FnOnce(&ReadCtx) -> Result<T>) -> Result<T> {
+        guarded("reading", || {
+            let txn = match &self.handle {
+                Handle::Read(db) => db.begin_read()?,
+                Handle::Write(db) => db.begin_read()?,
+            };
+            let ctx = ReadCtx {
+                nodes: txn.open_table(NODES)?,
+                blobs: txn.open_table(BLOBS)?,
+                commits: txn.open_table(COMMITS)?,
+                refs: txn.open_table(REFS)?,
+                meta: txn.open_table(META)?,
+                stage: txn.open_table(STAGE)?,
+                reflog: txn.open_table(REFLOG)?,
+                cache: RefCell::default(),
+            };
+            f(&ctx)
+        })
+    }
+
+    /// Runs `f` in one write transaction, committed if `f` returns `Ok`.
+    pub fn write<T>(&self, f: impl FnOnce(&mut WriteCtx<'_>) -> Result<T>) -> Result<T> {
+        let Handle::Write(db) = &self.handle else {
+            return Err(Error::Io("internal: write on a read-only open".into()));
+        };
+        guarded("writing", || {
+            let txn = begin_write(db, self.lock_timeout)?;
+            let out = {
+                let mut ctx = WriteCtx::new(&txn)?;
+                f(&mut ctx)?
+            };
+            txn.commit()?;
+            Ok(out)
+        })
+    }
+}
+
+fn open_writable(path: &Path, timeout: Duration) -> Result<Database> {
+    // In MultiWriter mode open() blocks while another process is inside a
+    // write transaction and has no non-blocking form, so it runs on a helper
+    // thread that is abandoned (and ends with the process) on timeout.
+    let (tx, rx) = std::sync::mpsc::channel();
+    let owned = path.to_path_buf();
+    std::thread::spawn(move || {
+        let result = guarded("opening the database", || {
+            builder().open(&owned).map_err(|e| db_error(&owned, e))
+        });
+        let _ = tx.send(result);
+    });
+    match rx.recv_timeout(timeout) {
+        Ok(result) => result,
+        Err(_) => Err(Error::Busy(timeout)),
+    }
+}
+
+fn begin_write(db: &Database, timeout: Duration) -> Result<WriteTransaction> {
+    let deadline = Instant::now() + timeout;
+    let mut pause = Duration::from_micros(200);
+    loop {
+        match db.try_begin_write() {
+            Ok(txn) => return Ok(txn),
+            Err(TransactionError::WouldBlock) => {
+                let now = Instant::now();
+                if now >= deadline {
+                    return Err(Error::Busy(timeout));
+                }
+                // Lock wait: back off up to 10 ms between attempts.
+                std::thread::sleep(pause.min(deadline - now));
+                pause = (pause * 2).min(Duration::from_millis(10));
+            }
+            Err(e) => return Err(e.into()),
+        }
+    }
+}
+
+/// Read access shared by read and write transactions.
+pub trait Reader: ObjectRead {
+    fn commit(&self, id: &Id) -> Result<Commit>;
+    fn has_commit(&self, id: &Id) -> Result<bool>;
+    /// Commit ids in `[low, high]` (for abbreviated-id lookups).
+    fn commit_ids_between(&self, low: [u8; 32], high: [u8; 32], limit: usize) -> Result<Vec<Id>>;
+    fn ref_get(&self, name: &str) -> Result<Option<Id>>;
+    /// All refs whose name starts with `prefix`, in name order.
+    fn refs_with_prefix(&self, prefix: &str) -> Result<Vec<(String, Id)>>;
+    fn meta_get(&self, key: &str) -> Result<Option<Vec<u8>>>;
+    fn stage_get(&self, key: &str) -> Result<Option<Vec<u8>>>;
+    fn stage_all(&self) -> Result<Vec<(String, Vec<u8>)>>;
+    fn stage_is_empty(&self) -> Result<bool>;
+    /// The reflog of `name`, oldest first.
+    fn reflog(&self, name: &str) -> Result<Vec<(u64, Vec<u8>)>>;
+}
+
+fn verified<'a>(kind: &str, id: &Id, bytes: &'a [u8]) -> Result<&'a [u8]> {
+    if Id::of(bytes) != *id {
+        return Err(Error::Corrupt(format!(
+            "{kind} {} does not match its hash",
+            id.short()
+        )));
+    }
+    Ok(bytes)
+}
+
+macro_rules! impl_reader {
+    ($ty:ty) => {
+        impl ObjectRead for $ty {
+            fn node(&self, id: &Id) -> Result<Arc<Node>> {
+                if let Some(n) = self.cache.borrow().get(id) {
+                    return Ok(n.clone());
+                }
+                let guard = self.nodes.get(&id.0)?.ok_or_else(|| {
+                    Error::Corrupt(format!("tree node {} is missing", id.short()))
+                })?;
+                let node = Arc::new(Node::decode(id, verified("tree node", id, guard.value())?)?);
+                self.cache.borrow_mut().insert(*id, node.clone());
+                Ok(node)
+            }
+
+            fn blob(&self, id: &Id) -> Result<Vec<u8>> {
+                let guard = self
+                    .blobs
+                    .get(&id.0)?
+                    .ok_or_else(|| Error::Corrupt(format!("blob {} is missing", id.short())))?;
+                Ok(verified("blob", id, guard.value())?.to_vec())
+            }
+        }
+
+        impl Reader for $ty {
+            fn commit(&self, id: &Id) -> Result<Commit> {
+                let guard = self
+                    .commits
+                    .get(&id.0)?
+                    .ok_or_else(|| Error::Corrupt(format!("commit {} is missing", id.short())))?;
+                Commit::decode(verified("commit", id, guard.value())?)
+                    .map_err(|e| Error::Corrupt(format!("commit {}: {e}", id.short())))
+            }
+
+            fn has_commit(&self, id: &Id) -> Result<bool> {
+                Ok(self.commits.get(&id.0)?.is_some())
+            }
+
+            fn commit_ids_between(
+                &self,
+                low: [u8; 32],
+                high: [u8; 32],
+                limit: usize,
+            ) -> Result<Vec<Id>> {
+                let mut out = Vec::new();
+                for item in self.commits.range(low..=high)?.take(limit) {
+                    let (k, _) = item?;
+                    out.push(Id(k.value()));
+                }
+                Ok(out)
+            }
+
+            fn ref_get(&self, name: &str) -> Result<Option<Id>> {
+                Ok(self.refs.get(name)?.map(|g| Id(g.value())))
+            }
+
+            fn refs_with_prefix(&self, prefix: &str) -> Result<Vec<(String, Id)>> {
+                let mut out = Vec::new();
+                for item in self.refs.range(prefix..)? {
+                    let (k, v) = item?;
+                    if !k.value().starts_with(prefix) {
+                        break;
+                    }
+                    out.push((k.value().to_string(), Id(v.value())));
+                }
+                Ok(out)
+            }
+
+            fn meta_get(&self, key: &str) -> Result<Option<Vec<u8>>> {
+                Ok(self.meta.get(key)?.map(|g| g.value().to_vec()))
+            }
+
+            fn stage_get(&self, key: &str) -> Result<Option<Vec<u8>>> {
+                Ok(self.stage.get(key)?.map(|g| g.value().to_vec()))
+            }
+
+            fn stage_all(&self) -> Result<Vec<(String, Vec<u8>)>> {
+                let mut out = Vec::new();
+                for item in self.stage.range::<&str>(..)? {
+                    let (k, v) = item?;
+                    out.push((k.value().to_string(), v.value().to_vec()));
+                }
+                Ok(out)
+            }
+
+            fn stage_is_empty(&self) -> Result<bool> {
+                Ok(self.stage.first()?.is_none())
+            }
+
+            fn reflog(&self, name: &str) -> Result<Vec<(u64, Vec<u8>)>> {
+                let mut out = Vec::new();
+                for item in self.reflog.range((name, 0)..=(name, u64::MAX))? {
+                    let (k, v) = item?;
+                    out.push((k.value().1, v.value().to_vec()));
+                }
+                Ok(out)
+            }
+        }
+    };
+}
+
+/// The tables of one read transaction.
+pub struct ReadCtx {
+    nodes: ReadOnlyTable<[u8; 32], &'static [u8]>,
+    blobs: ReadOnlyTable<[u8; 32], &'static [u8]>,
+    commits: ReadOnlyTable<[u8; 32], &'static [u8]>,
+    refs: ReadOnlyTable<&'static str, [u8; 32]>,
+    meta: ReadOnlyTable<&'static str, &'static [u8]>,
+    stage: ReadOnlyTable<&'static str, &'static [u8]>,
+    reflog: ReadOnlyTable<(&'static str, u64), &'static [u8]>,
+    cache: RefCell<HashMap<Id, Arc<Node>>>,
+}
+
+/// The tables of one write transaction.
+pub struct WriteCtx<'t> {
+    nodes: Table<'t, [u8; 32], &'static [u8]>,
+    blobs: Table<'t, [u8; 32], &'static [u8]>,
+    commits: Table<'t, [u8; 32], &'static [u8]>,
+    refs: Table<'t, &'static str, [u8; 32]>,
+    meta: Table<'t, &'static str, &'static [u8]>,
+    stage: Table<'t, &'static str, &'static [u8]>,
+    reflog: Table<'t, (&'static str, u64), &'static [u8]>,
+    cache: RefCell<HashMap<Id, Arc<Node>>>,
+}
+
+impl_reader!(ReadCtx);
+impl_reader!(WriteCtx<'_>);
+
+impl<'t> WriteCtx<'t> {
+    fn new(txn: &'t WriteTransaction) -> Result<WriteCtx<'t>> {
+        Ok(WriteCtx {
+            nodes: txn.open_table(NODES)?,
+            blobs: txn.open_table(BLOBS)?,
+            commits: txn.open_table(COMMITS)?,
+            refs: txn.open_table(REFS)?,
+            meta: txn.open_table(META)?,
+            stage: txn.open_table(STAGE)?,
+            reflog: txn.open_table(REFLOG)?,
+            cache: RefCell::default(),
+        })
+    }
+
+    /// Stores new tree nodes and blobs; objects already present are left as they are.
+    pub fn put_objects(&mut self, new: &NewObjects) -> Result<()> {
+        for (id, bytes) in &new.nodes {
+            if self.nodes.get(&id.0)?.is_none() {
+                self.nodes.insert(&id.0, bytes.as_slice())?;
+            }
+        }
+        for (id, bytes) in &new.blobs {
+            if self.blobs.get(&id.0)?.is_none() {
+                self.blobs.insert(&id.0, bytes.as_slice())?;
+            }
+        }
+        Ok(())
+    }
+
+    pub fn put_commit(&mut self, commit: &Commit) -> Result<Id> {
+        let bytes = commit.encode();
+        let id = Id::of(&bytes);
+        if self.commits.get(&id.0)?.is_none() {
+            self.commits.insert(&id.0, bytes.as_slice())?;
+        }
+        Ok(id)
+    }
+
+    pub fn ref_put(&mut self, name: &str, id: &Id) -> Result<()> {
+        self.refs.insert(name, &id.0)?;
+        Ok(())
+    }
+
+    pub fn ref_remove(&mut self, name: &str) -> Result<()> {
+        self.refs.remove(name)?;
+        Ok(())
+    }
+
+    pub fn meta_put(&mut self, key: &str, value: &[u8]) -> Result<()> {
+        self.meta.insert(key, value)?;
+        Ok(())
+    }
+
+    pub fn meta_remove(&mut self, key: &str) -> Result<()> {
+        self.meta.remove(key)?;
+        Ok(())
+    }
+
+    pub fn stage_put(&mut self, key: &str, value: &[u8]) -> Result<()> {
+        self.stage.insert(key, value)?;
+        Ok(())
+    }
+
+    pub fn stage_remove(&mut self, key: &str) -> Result<()> {
+        self.stage.remove(key)?;
+        Ok(())
+    }
+
+    pub fn stage_clear(&mut self) -> Result<()> {
+        self.stage.retain(|_, _| false)?;
+        Ok(())
+    }
+
+    pub fn reflog_push(&mut self, name: &str, entry: &[u8]) -> Result<()> {
+        let next = match self.reflog.range((name, 0)..=(name, u64::MAX))?.next_back() {
+            Some(item) => item?.0.value().1 + 1,
+            None => 0,
+        };
+        self.reflog.insert((name, next), entry)?;
+        Ok(())
+    }
+
+    /// Moves the reflog of `old` to `new` (branch rename).
+    pub fn reflog_rename(&mut self, old: &str, new: &str) -> Result<()> {
+        let entries = self.reflog(old)?;
+        for (seq, entry) in &entries {
+            self.reflog.insert((new, *seq), entry.as_slice())?;
+            self.reflog.remove((old, *seq))?;
+        }
+        Ok(())
+    }
+
+    pub fn reflog_delete(&mut self, name: &str) -> Result<()> {
+        for (seq, _) in self.reflog(name)? {
+            self.reflog.remove((name, seq))?;
+        }
+        Ok(())
+    }
+}
