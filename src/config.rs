@@ -9,8 +9,16 @@ use std::path::{Path, PathBuf};
 pub const KNOWN_KEYS: &[(&str, Kind, &str)] = &[
     ("user.name", Kind::Text, "author name recorded in commits"),
     ("user.email", Kind::Text, "author email recorded in commits"),
-    ("color.ui", Kind::Choice(&["auto", "always", "never"]), "when to colour output"),
-    ("core.max-value-size", Kind::Size, "largest value accepted, e.g. 64MiB"),
+    (
+        "color.ui",
+        Kind::Choice(&["auto", "always", "never"]),
+        "when to colour output",
+    ),
+    (
+        "core.max-value-size",
+        Kind::Size,
+        "largest value accepted, e.g. 64MiB",
+    ),
 ];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -92,7 +100,9 @@ impl ConfigFile {
 }
 
 fn parse_error(path: &Path, text: &str, msg: &str, span: Option<std::ops::Range<usize>>) -> Error {
-    let line = span.map_or(1, |s| text[..s.start.min(text.len())].matches('\n').count() + 1);
+    let line = span.map_or(1, |s| {
+        text[..s.start.min(text.len())].matches('\n').count() + 1
+    });
     Error::Unreadable(format!(
         "invalid config file {}, line {line}: {}",
         path.display(),
@@ -150,7 +160,9 @@ fn check_kind(key: &str, kind: Kind, v: &toml::Value) -> std::result::Result<(),
             Some(s) if choices.contains(&s) => Ok(()),
             _ => Err(format!("{key} must be one of {}", choices.join(", "))),
         },
-        Kind::Size => size_of_value(v).map(|_| ()).map_err(|e| format!("{key}: {e}")),
+        Kind::Size => size_of_value(v)
+            .map(|_| ())
+            .map_err(|e| format!("{key}: {e}")),
     }
 }
 
@@ -173,7 +185,8 @@ pub fn parse_size(text: &str) -> std::result::Result<u64, String> {
         "GB" => 1_000_000_000,
         other => return Err(format!("unknown size unit '{other}' in '{text}'")),
     };
-    n.checked_mul(mult).ok_or_else(|| format!("'{text}' is too large"))
+    n.checked_mul(mult)
+        .ok_or_else(|| format!("'{text}' is too large"))
 }
 
 /// Sets (`Some`) or removes (`None`) a dotted key in the file at `path`,
@@ -204,7 +217,9 @@ pub fn edit(path: &Path, key: &str, value: Option<&str>) -> Result<bool> {
                 .entry(section)
                 .or_insert(toml_edit::table())
                 .as_table_mut()
-                .ok_or_else(|| Error::usage(format!("'{section}' in {} is not a table", path.display())))?;
+                .ok_or_else(|| {
+                    Error::usage(format!("'{section}' in {} is not a table", path.display()))
+                })?;
             table.insert(name, item);
             true
         }
@@ -214,7 +229,11 @@ pub fn edit(path: &Path, key: &str, value: Option<&str>) -> Result<bool> {
                 .and_then(|t| t.as_table_mut())
                 .and_then(|t| t.remove(name))
                 .is_some();
-            if doc.get(section).and_then(|t| t.as_table()).is_some_and(|t| t.is_empty()) {
+            if doc
+                .get(section)
+                .and_then(|t| t.as_table())
+                .is_some_and(toml_edit::Table::is_empty)
+            {
                 doc.remove(section);
             }
             removed
@@ -283,8 +302,14 @@ mod tests {
         let text = std::fs::read_to_string(&path).expect("read");
         assert!(text.starts_with("# my settings"), "{text}");
         let file = ConfigFile::load(&path).expect("load");
-        assert_eq!(file.get("user.email").and_then(|v| v.as_str()), Some("a@example.com"));
-        assert_eq!(file.get("core.max-value-size").and_then(|v| v.as_integer()), Some(1 << 20));
+        assert_eq!(
+            file.get("user.email").and_then(|v| v.as_str()),
+            Some("a@example.com")
+        );
+        assert_eq!(
+            file.get("core.max-value-size").and_then(|v| v.as_integer()),
+            Some(1 << 20)
+        );
         assert!(edit(&path, "user.email", None).expect("unset"));
         assert!(!edit(&path, "user.email", None).expect("unset again"));
         assert!(edit(&path, "no.such", Some("x")).is_err());
@@ -297,7 +322,10 @@ mod tests {
         let path = dir.path().join("config.toml");
         std::fs::write(&path, "[user]\nname = \"ok\"\nthis is not toml\n").expect("write");
         let err = ConfigFile::load(&path).expect_err("garbage").to_string();
-        assert!(err.contains("config.toml") && err.contains("line 3"), "{err}");
+        assert!(
+            err.contains("config.toml") && err.contains("line 3"),
+            "{err}"
+        );
         std::fs::write(&path, "[color]\nui = \"purple\"\n").expect("write");
         let err = ConfigFile::load(&path).expect_err("bad value").to_string();
         assert!(err.contains("color.ui"), "{err}");

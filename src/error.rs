@@ -42,7 +42,10 @@ pub enum Error {
     Corrupt(String),
     /// The repository's state forbids the operation (exit 8).
     #[error("{message}")]
-    Refused { message: String, hint: Option<String> },
+    Refused {
+        message: String,
+        hint: Option<String>,
+    },
     #[error("{0}")]
     Io(String),
 }
@@ -97,9 +100,9 @@ impl Error {
             ),
             Error::AmbiguousRevision { .. } => Some("use more digits of the id".into()),
             Error::Refused { hint, .. } => hint.clone(),
-            Error::Corrupt(_) => Some(
-                "nothing was written; run 'kvgit fsck' to list the damage".into(),
-            ),
+            Error::Corrupt(_) => {
+                Some("nothing was written; run 'kvgit fsck' to list the damage".into())
+            }
             _ => None,
         }
     }

@@ -50,7 +50,9 @@ pub fn increment(key: &str, current: Option<Value>, by: Number) -> Result<Value>
     match (current, by) {
         (None, Number::Int(n)) => Ok(Value::Int(n)),
         (None, Number::Float(f)) => Ok(Value::Float(f)),
-        (Some(Value::Int(i)), Number::Int(n)) => i.checked_add(n).map(Value::Int).ok_or_else(overflow),
+        (Some(Value::Int(i)), Number::Int(n)) => {
+            i.checked_add(n).map(Value::Int).ok_or_else(overflow)
+        }
         (Some(Value::Float(x)), Number::Int(n)) => finite(key, x + n as f64),
         (Some(Value::Float(x)), Number::Float(f)) => finite(key, x + f),
         (Some(Value::Int(_)), Number::Float(f)) => Err(Error::usage(format!(
@@ -67,7 +69,9 @@ fn finite(key: &str, f: f64) -> Result<Value> {
     if f.is_finite() {
         Ok(Value::Float(f))
     } else {
-        Err(Error::usage(format!("incr {key}: the result is not a finite float")))
+        Err(Error::usage(format!(
+            "incr {key}: the result is not a finite float"
+        )))
     }
 }
 
@@ -80,8 +84,7 @@ pub fn parse_batch_line(line: &str) -> Result<Option<Op>> {
     let op = if trimmed.starts_with('{') {
         parse_json_op(trimmed)?
     } else {
-        let words = shlex::split(trimmed)
-            .ok_or_else(|| Error::usage("unbalanced quotes"))?;
+        let words = shlex::split(trimmed).ok_or_else(|| Error::usage("unbalanced quotes"))?;
         let words: Vec<&str> = words.iter().map(String::as_str).collect();
         match words.as_slice() {
             ["set", key, value] => Op::Set {
@@ -132,11 +135,13 @@ fn parse_json_op(line: &str) -> Result<Op> {
         #[serde(default)]
         by: Option<serde_json::Value>,
     }
-    let j: JsonOp =
-        serde_json::from_str(line).map_err(|e| Error::usage(format!("invalid JSON operation: {e}")))?;
+    let j: JsonOp = serde_json::from_str(line)
+        .map_err(|e| Error::usage(format!("invalid JSON operation: {e}")))?;
     match j.op.as_str() {
         "set" => {
-            let value = j.value.ok_or_else(|| Error::usage("a set operation needs \"value\""))?;
+            let value = j
+                .value
+                .ok_or_else(|| Error::usage("a set operation needs \"value\""))?;
             let ty = match &j.ty {
                 Some(t) => t.parse()?,
                 None => infer_type(&value),
@@ -183,16 +188,28 @@ mod tests {
     fn parses_word_lines() {
         assert_eq!(
             parse_batch_line("set a/b 'hello world'").expect("ok"),
-            Some(Op::Set { key: "a/b".into(), value: Value::String("hello world".into()) })
+            Some(Op::Set {
+                key: "a/b".into(),
+                value: Value::String("hello world".into())
+            })
         );
         assert_eq!(
             parse_batch_line("set n 5 int").expect("ok"),
-            Some(Op::Set { key: "n".into(), value: Value::Int(5) })
+            Some(Op::Set {
+                key: "n".into(),
+                value: Value::Int(5)
+            })
         );
-        assert_eq!(parse_batch_line("rm k").expect("ok"), Some(Op::Remove { key: "k".into() }));
+        assert_eq!(
+            parse_batch_line("rm k").expect("ok"),
+            Some(Op::Remove { key: "k".into() })
+        );
         assert_eq!(
             parse_batch_line("incr hits 1").expect("ok"),
-            Some(Op::Incr { key: "hits".into(), by: Number::Int(1) })
+            Some(Op::Incr {
+                key: "hits".into(),
+                by: Number::Int(1)
+            })
         );
         assert_eq!(parse_batch_line("  # comment").expect("ok"), None);
         assert_eq!(parse_batch_line("").expect("ok"), None);
@@ -202,15 +219,25 @@ mod tests {
     fn parses_json_lines() {
         assert_eq!(
             parse_batch_line(r#"{"op":"set","key":"k","value":{"a":1}}"#).expect("ok"),
-            Some(Op::Set { key: "k".into(), value: Value::Json(serde_json::json!({"a": 1})) })
+            Some(Op::Set {
+                key: "k".into(),
+                value: Value::Json(serde_json::json!({"a": 1}))
+            })
         );
         assert_eq!(
-            parse_batch_line(r#"{"op":"set","key":"k","value":"AQI=","type":"bytes"}"#).expect("ok"),
-            Some(Op::Set { key: "k".into(), value: Value::Bytes(vec![1, 2]) })
+            parse_batch_line(r#"{"op":"set","key":"k","value":"AQI=","type":"bytes"}"#)
+                .expect("ok"),
+            Some(Op::Set {
+                key: "k".into(),
+                value: Value::Bytes(vec![1, 2])
+            })
         );
         assert_eq!(
             parse_batch_line(r#"{"op":"incr","key":"k","value":2.5}"#).expect("ok"),
-            Some(Op::Incr { key: "k".into(), by: Number::Float(2.5) })
+            Some(Op::Incr {
+                key: "k".into(),
+                by: Number::Float(2.5)
+            })
         );
     }
 
@@ -237,8 +264,14 @@ mod tests {
 
     #[test]
     fn increments_by_type() {
-        assert_eq!(increment("k", None, Number::Int(3)).expect("ok"), Value::Int(3));
-        assert_eq!(increment("k", Some(Value::Int(2)), Number::Int(3)).expect("ok"), Value::Int(5));
+        assert_eq!(
+            increment("k", None, Number::Int(3)).expect("ok"),
+            Value::Int(3)
+        );
+        assert_eq!(
+            increment("k", Some(Value::Int(2)), Number::Int(3)).expect("ok"),
+            Value::Int(5)
+        );
         assert_eq!(
             increment("k", Some(Value::Float(0.5)), Number::Int(1)).expect("ok"),
             Value::Float(1.5)

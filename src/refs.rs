@@ -222,6 +222,9 @@ mod tests {
             message: "commit: x".into(),
         };
         let bytes = rmp_serde::to_vec(&e).expect("serializes");
-        assert_eq!(rmp_serde::from_slice::<ReflogEntry>(&bytes).expect("decodes"), e);
+        assert_eq!(
+            rmp_serde::from_slice::<ReflogEntry>(&bytes).expect("decodes"),
+            e
+        );
     }
 }

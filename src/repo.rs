@@ -170,7 +170,10 @@ impl Repo {
             .map_err(|e| Error::Io(format!("cannot create {}: {e}", kvdir.display())))?;
         let config = kvdir.join(CONFIG_FILE);
         if !config.exists() {
-            std::fs::write(&config, "# kvgit repository settings; see 'kvgit config --help'\n")?;
+            std::fs::write(
+                &config,
+                "# kvgit repository settings; see 'kvgit config --help'\n",
+            )?;
         }
         // Build the database beside its final name and move it into place, so
         // a crash during init never leaves a half-made database behind.
@@ -426,7 +429,9 @@ impl Repo {
             let key = if name == refs::HEAD {
                 name.to_string()
             } else {
-                if r.ref_get(&refs::branch_ref(name))?.is_none() && r.reflog(&refs::branch_ref(name))?.is_empty() {
+                if r.ref_get(&refs::branch_ref(name))?.is_none()
+                    && r.reflog(&refs::branch_ref(name))?.is_empty()
+                {
                     return Err(Error::UnknownRevision(name.to_string()));
                 }
                 refs::branch_ref(name)
@@ -653,7 +658,11 @@ impl Repo {
                 time: sig.time,
                 message: format!(
                     "reset: moving to {rev} ({})",
-                    if mode == ResetMode::Hard { "hard" } else { "soft" }
+                    if mode == ResetMode::Hard {
+                        "hard"
+                    } else {
+                        "soft"
+                    }
                 ),
             };
             refs::move_head(w, head, target, &why)?;
@@ -817,9 +826,13 @@ impl Repo {
 
     /// Detaches HEAD at `rev` (or switches, if `rev` names a branch).
     pub fn checkout(&self, rev: &str, discard: bool, sig: &Signature) -> Result<(Head, Id)> {
-        let is_branch = self.store.read(|r| Ok(r.ref_get(&refs::branch_ref(rev))?.is_some()))?;
+        let is_branch = self
+            .store
+            .read(|r| Ok(r.ref_get(&refs::branch_ref(rev))?.is_some()))?;
         if is_branch {
-            let id = self.switch(rev, None, discard, sig)?.expect("a branch has a commit");
+            let id = self
+                .switch(rev, None, discard, sig)?
+                .expect("a branch has a commit");
             return Ok((Head::Branch(rev.to_string()), id));
         }
         self.store.write(|w| {
@@ -963,7 +976,11 @@ fn value_type_of(r: &dyn ObjectRead, vref: &ValRef) -> Result<ValueType> {
         Some(3) => ValueType::Bool,
         Some(4) => ValueType::Json,
         Some(5) => ValueType::Bytes,
-        _ => return Err(Error::Corrupt("a stored value has no valid type tag".into())),
+        _ => {
+            return Err(Error::Corrupt(
+                "a stored value has no valid type tag".into(),
+            ));
+        }
     })
 }
 

@@ -41,7 +41,8 @@ impl Rev {
             let n = if num.is_empty() {
                 1
             } else {
-                num.parse::<u32>().map_err(|_| bad("the step count is too large"))?
+                num.parse::<u32>()
+                    .map_err(|_| bad("the step count is too large"))?
             };
             steps.push(match op {
                 '~' => Step::Ancestor(n),
@@ -133,8 +134,14 @@ mod tests {
             r.steps,
             vec![Step::Ancestor(3), Step::Parent(2), Step::Parent(1)]
         );
-        assert_eq!(Rev::parse("HEAD~").expect("valid").steps, vec![Step::Ancestor(1)]);
-        assert_eq!(Rev::parse("abcd^0").expect("valid").steps, vec![Step::Parent(0)]);
+        assert_eq!(
+            Rev::parse("HEAD~").expect("valid").steps,
+            vec![Step::Ancestor(1)]
+        );
+        assert_eq!(
+            Rev::parse("abcd^0").expect("valid").steps,
+            vec![Step::Parent(0)]
+        );
         assert_eq!(Rev::parse("HEAD^^^^").expect("valid").steps.len(), 4);
         assert!(Rev::parse("~1").is_err());
         assert!(Rev::parse("").is_err());

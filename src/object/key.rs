@@ -13,7 +13,9 @@ pub enum KeyError {
     TooLong(usize),
     #[error("invalid key '{key}': a key must not contain a NUL byte (at byte {at})")]
     Nul { key: String, at: usize },
-    #[error("invalid key '{key}': a key must not contain control character U+{code:04X} (at byte {at})")]
+    #[error(
+        "invalid key '{key}': a key must not contain control character U+{code:04X} (at byte {at})"
+    )]
     Control { key: String, code: u32, at: usize },
 }
 
@@ -50,7 +52,13 @@ mod tests {
 
     #[test]
     fn accepts_ordinary_and_namespaced_keys() {
-        for key in ["a", "users/42/name", "ünïcødé", "with space", &"k".repeat(1024)] {
+        for key in [
+            "a",
+            "users/42/name",
+            "ünïcødé",
+            "with space",
+            &"k".repeat(1024),
+        ] {
             assert_eq!(validate_key(key), Ok(()), "{key}");
         }
     }
@@ -58,13 +66,23 @@ mod tests {
     #[test]
     fn each_rule_has_its_own_error() {
         assert_eq!(validate_key(""), Err(KeyError::Empty));
-        assert_eq!(validate_key(&"k".repeat(1025)), Err(KeyError::TooLong(1025)));
+        assert_eq!(
+            validate_key(&"k".repeat(1025)),
+            Err(KeyError::TooLong(1025))
+        );
         // A multi-byte character counts by bytes, not characters.
         assert_eq!(validate_key(&"é".repeat(513)), Err(KeyError::TooLong(1026)));
-        assert!(matches!(validate_key("a\0b"), Err(KeyError::Nul { at: 1, .. })));
+        assert!(matches!(
+            validate_key("a\0b"),
+            Err(KeyError::Nul { at: 1, .. })
+        ));
         assert!(matches!(
             validate_key("a\nb"),
-            Err(KeyError::Control { code: 0x0A, at: 1, .. })
+            Err(KeyError::Control {
+                code: 0x0A,
+                at: 1,
+                ..
+            })
         ));
         assert!(matches!(
             validate_key("x\u{7f}"),
@@ -78,9 +96,13 @@ mod tests {
 
     #[test]
     fn messages_name_the_rule() {
-        let msg = validate_key("a\tb").expect_err("tab is a control character").to_string();
+        let msg = validate_key("a\tb")
+            .expect_err("tab is a control character")
+            .to_string();
         assert!(msg.contains("control character U+0009"), "{msg}");
-        let msg = validate_key(&"k".repeat(2000)).expect_err("too long").to_string();
+        let msg = validate_key(&"k".repeat(2000))
+            .expect_err("too long")
+            .to_string();
         assert!(msg.contains("at most 1024 bytes"), "{msg}");
     }
 }

@@ -110,11 +110,11 @@ impl Value {
         };
         Ok(match ty {
             ValueType::String => Value::String(text.to_string()),
-            ValueType::Int => Value::Int(
-                text.trim()
-                    .parse::<i64>()
-                    .map_err(|e| fail(format!("{e} (an int is a whole number from -2^63 to 2^63-1)")))?,
-            ),
+            ValueType::Int => Value::Int(text.trim().parse::<i64>().map_err(|e| {
+                fail(format!(
+                    "{e} (an int is a whole number from -2^63 to 2^63-1)"
+                ))
+            })?),
             ValueType::Float => {
                 let f = text
                     .trim()
@@ -234,11 +234,18 @@ impl Value {
                     .to_string(),
             ),
             ValueType::Int => Value::Int(json.as_i64().ok_or_else(|| fail("expected an integer"))?),
-            ValueType::Float => Value::Float(json.as_f64().ok_or_else(|| fail("expected a number"))?),
-            ValueType::Bool => Value::Bool(json.as_bool().ok_or_else(|| fail("expected true or false"))?),
+            ValueType::Float => {
+                Value::Float(json.as_f64().ok_or_else(|| fail("expected a number"))?)
+            }
+            ValueType::Bool => Value::Bool(
+                json.as_bool()
+                    .ok_or_else(|| fail("expected true or false"))?,
+            ),
             ValueType::Json => Value::Json(json),
             ValueType::Bytes => {
-                let s = json.as_str().ok_or_else(|| fail("expected a base64 string"))?;
+                let s = json
+                    .as_str()
+                    .ok_or_else(|| fail("expected a base64 string"))?;
                 Value::Bytes(
                     base64::engine::general_purpose::STANDARD
                         .decode(s)
@@ -325,7 +332,10 @@ mod tests {
         assert_eq!(hex(Value::Int(-200)), "9201d1ff38");
         assert_eq!(hex(Value::Float(0.5)), "9202cb3fe0000000000000");
         assert_eq!(hex(Value::Bool(true)), "9203c3");
-        assert_eq!(hex(Value::Json(json!({"b": 1, "a": [true]}))), "920482a161 91c3 a16201".replace(' ', ""));
+        assert_eq!(
+            hex(Value::Json(json!({"b": 1, "a": [true]}))),
+            "920482a161 91c3 a16201".replace(' ', "")
+        );
         assert_eq!(hex(Value::Bytes(vec![1, 2])), "9205c4020102");
     }
 
@@ -351,7 +361,10 @@ mod tests {
         assert_eq!(Value::parse("2.5", ValueType::Float), Ok(Value::Float(2.5)));
         assert_eq!(Value::parse("3", ValueType::Float), Ok(Value::Float(3.0)));
         assert_eq!(Value::parse("true", ValueType::Bool), Ok(Value::Bool(true)));
-        assert_eq!(Value::parse("false", ValueType::Bool), Ok(Value::Bool(false)));
+        assert_eq!(
+            Value::parse("false", ValueType::Bool),
+            Ok(Value::Bool(false))
+        );
         assert_eq!(
             Value::parse("[1]", ValueType::Json),
             Ok(Value::Json(json!([1])))
@@ -410,6 +423,9 @@ mod tests {
             Value::Json(json!({"a": 1})).display_text(true),
             "{\n  \"a\": 1\n}"
         );
-        assert_eq!(Value::Json(json!({"a": 1})).display_text(false), r#"{"a":1}"#);
+        assert_eq!(
+            Value::Json(json!({"a": 1})).display_text(false),
+            r#"{"a":1}"#
+        );
     }
 }

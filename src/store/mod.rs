@@ -65,7 +65,9 @@ fn guarded<T>(what: &str, f: impl FnOnce() -> Result<T>) -> Result<T> {
                 .map(String::as_str)
                 .or_else(|| panic.downcast_ref::<&str>().copied())
                 .unwrap_or("unknown failure");
-            Err(Error::Corrupt(format!("the database failed while {what}: {msg}")))
+            Err(Error::Corrupt(format!(
+                "the database failed while {what}: {msg}"
+            )))
         }
     }
 }
@@ -180,7 +182,9 @@ impl Store {
                 Err(Error::Io(msg)) if msg == "needs repair" => {
                     drop(open_writable(path, lock_timeout)?);
                     Handle::Read(guarded("opening the database", || {
-                        builder().open_read_only(path).map_err(|e| db_error(path, e))
+                        builder()
+                            .open_read_only(path)
+                            .map_err(|e| db_error(path, e))
                     })?)
                 }
                 Err(e) => return Err(e),

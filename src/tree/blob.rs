@@ -60,7 +60,10 @@ fn raw_data(id: &Id, obj: &[u8]) -> Result<Vec<u8>> {
     match obj.split_first() {
         Some((&RAW, data)) => Ok(data.to_vec()),
         Some((&RAW_PADDED, data)) if !data.is_empty() => Ok(data[..data.len() - 1].to_vec()),
-        _ => Err(Error::Corrupt(format!("blob {} is not a data chunk", id.short()))),
+        _ => Err(Error::Corrupt(format!(
+            "blob {} is not a data chunk",
+            id.short()
+        ))),
     }
 }
 
@@ -75,7 +78,10 @@ pub fn read_value_bytes(src: &dyn ObjectRead, vref: &ValRef) -> Result<Vec<u8>> 
         Some(&LIST) => {
             let ids = &obj[1..];
             if ids.len() % 32 != 0 {
-                return Err(Error::Corrupt(format!("blob {} has a torn chunk list", id.short())));
+                return Err(Error::Corrupt(format!(
+                    "blob {} has a torn chunk list",
+                    id.short()
+                )));
             }
             let mut data = Vec::with_capacity(len as usize);
             for chunk in ids.chunks(32) {

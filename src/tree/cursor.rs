@@ -53,7 +53,9 @@ impl<'a> Cursor<'a> {
                 .entries
                 .partition_point(|e| e.key.as_str() <= key)
                 .saturating_sub(1);
-            let child = node.entries[idx].child().expect("internal nodes hold children");
+            let child = node.entries[idx]
+                .child()
+                .expect("internal nodes hold children");
             cursor.frames.push(Frame { id, node, idx });
             id = child;
             node = src.node(&id)?;
@@ -103,7 +105,9 @@ impl<'a> Cursor<'a> {
             if f.node.level == self.floor {
                 return Ok(());
             }
-            let id = f.node.entries[f.idx].child().expect("internal nodes hold children");
+            let id = f.node.entries[f.idx]
+                .child()
+                .expect("internal nodes hold children");
             let node = self.src.node(&id)?;
             let idx = if rightmost && node.level != self.floor {
                 node.entries.len() - 1

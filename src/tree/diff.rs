@@ -77,9 +77,8 @@ fn expand(src: &dyn ObjectRead, children: Vec<Entry>, prefix: &str) -> Result<Ve
     let mut out = Vec::new();
     for (i, child) in children.iter().enumerate() {
         let next = children.get(i + 1).map(|e| e.key.as_str());
-        let starts_after = !prefix.is_empty()
-            && child.key.as_str() > prefix
-            && !child.key.starts_with(prefix);
+        let starts_after =
+            !prefix.is_empty() && child.key.as_str() > prefix && !child.key.starts_with(prefix);
         let ends_before = next.is_some_and(|n| n <= prefix);
         if starts_after || ends_before {
             continue;
@@ -92,8 +91,14 @@ fn expand(src: &dyn ObjectRead, children: Vec<Entry>, prefix: &str) -> Result<Ve
 
 fn merge_leaves(a: Vec<Entry>, b: Vec<Entry>, prefix: &str) -> Vec<Change> {
     let mut out = Vec::new();
-    let mut a = a.into_iter().filter(|e| e.key.starts_with(prefix)).peekable();
-    let mut b = b.into_iter().filter(|e| e.key.starts_with(prefix)).peekable();
+    let mut a = a
+        .into_iter()
+        .filter(|e| e.key.starts_with(prefix))
+        .peekable();
+    let mut b = b
+        .into_iter()
+        .filter(|e| e.key.starts_with(prefix))
+        .peekable();
     loop {
         let order = match (a.peek(), b.peek()) {
             (None, None) => break,

@@ -56,10 +56,8 @@ pub fn apply(
 /// dropping nodes that were re-emitted unchanged.
 fn next_level_edits(removed: Vec<(String, Id)>, added: Vec<(String, Id)>) -> LevelEdits {
     let old: HashMap<&str, Id> = removed.iter().map(|(k, id)| (k.as_str(), *id)).collect();
-    let mut edits: BTreeMap<String, Option<Payload>> = removed
-        .iter()
-        .map(|(k, _)| (k.clone(), None))
-        .collect();
+    let mut edits: BTreeMap<String, Option<Payload>> =
+        removed.iter().map(|(k, _)| (k.clone(), None)).collect();
     for (key, id) in added {
         if old.get(key.as_str()) == Some(&id) {
             edits.remove(&key);
@@ -145,9 +143,7 @@ fn edit_level(
         // Merge this node's entries with the edits that fall into it.
         let mut entries = node.entries.iter().peekable();
         loop {
-            let edit = edits
-                .get(next_edit)
-                .filter(|(k, _)| belongs(k));
+            let edit = edits.get(next_edit).filter(|(k, _)| belongs(k));
             match (entries.peek(), edit) {
                 (Some(e), Some((k, _))) if e.key < *k => {
                     if let Some(n) = chunker.push((*e).clone()) {

@@ -62,7 +62,11 @@ impl NewObjects {
     }
 
     pub fn bytes(&self) -> usize {
-        self.nodes.iter().chain(&self.blobs).map(|(_, b)| b.len()).sum()
+        self.nodes
+            .iter()
+            .chain(&self.blobs)
+            .map(|(_, b)| b.len())
+            .sum()
     }
 }
 
@@ -107,7 +111,9 @@ pub fn get(src: &dyn ObjectRead, root: &Id, key: &str) -> Result<Option<ValRef>>
             .entries
             .partition_point(|e| e.key.as_str() <= key)
             .saturating_sub(1);
-        let child = node.entries[i].child().expect("internal nodes hold children");
+        let child = node.entries[i]
+            .child()
+            .expect("internal nodes hold children");
         node = src.node(&child)?;
     }
 }

@@ -111,7 +111,8 @@ impl Node {
         );
         out.push(NODE_FORMAT);
         out.push(self.level);
-        let count = u16::try_from(self.entries.len()).expect("node size caps bound the entry count");
+        let count =
+            u16::try_from(self.entries.len()).expect("node size caps bound the entry count");
         out.extend_from_slice(&count.to_be_bytes());
         for e in &self.entries {
             let klen = u16::try_from(e.key.len()).expect("keys are at most 1024 bytes");
@@ -139,7 +140,9 @@ impl Node {
     pub fn decode(id: &Id, bytes: &[u8]) -> Result<Node> {
         let corrupt = |why: &str| Error::Corrupt(format!("tree node {}: {why}", id.short()));
         let mut r = Reader { bytes, pos: 0 };
-        let head = r.take(HEADER_LEN).ok_or_else(|| corrupt("truncated header"))?;
+        let head = r
+            .take(HEADER_LEN)
+            .ok_or_else(|| corrupt("truncated header"))?;
         if head[0] != NODE_FORMAT {
             return Err(corrupt(&format!("unknown node format {}", head[0])));
         }
@@ -156,7 +159,9 @@ impl Node {
                 match r.take(1).ok_or_else(|| corrupt("truncated entry"))?[0] {
                     0 => {
                         let vlen = r.u16().ok_or_else(|| corrupt("truncated value length"))?;
-                        let v = r.take(vlen as usize).ok_or_else(|| corrupt("truncated value"))?;
+                        let v = r
+                            .take(vlen as usize)
+                            .ok_or_else(|| corrupt("truncated value"))?;
                         Payload::Value(ValRef::Inline(v.to_vec()))
                     }
                     1 => {
@@ -199,7 +204,8 @@ impl<'a> Reader<'a> {
         self.take(2).map(|b| u16::from_be_bytes([b[0], b[1]]))
     }
     fn id(&mut self) -> Option<Id> {
-        self.take(32).map(|b| Id(b.try_into().expect("took 32 bytes")))
+        self.take(32)
+            .map(|b| Id(b.try_into().expect("took 32 bytes")))
     }
 }
 
@@ -252,7 +258,10 @@ mod tests {
     fn encode_decode_round_trip_and_length() {
         let n = leaf();
         let bytes = n.encode();
-        assert_eq!(bytes.len(), HEADER_LEN + n.entries.iter().map(Entry::encoded_len).sum::<usize>());
+        assert_eq!(
+            bytes.len(),
+            HEADER_LEN + n.entries.iter().map(Entry::encoded_len).sum::<usize>()
+        );
         assert_eq!(Node::decode(&Id::of(&bytes), &bytes).expect("decodes"), n);
         let internal = Node {
             level: 3,
@@ -262,7 +271,10 @@ mod tests {
             }],
         };
         let bytes = internal.encode();
-        assert_eq!(Node::decode(&Id::of(&bytes), &bytes).expect("decodes"), internal);
+        assert_eq!(
+            Node::decode(&Id::of(&bytes), &bytes).expect("decodes"),
+            internal
+        );
     }
 
     #[test]
@@ -271,7 +283,10 @@ mod tests {
             Id::of(&Node::empty_leaf().encode()).to_hex(),
             "67abdd721024f0ff4e0b3f4c2fc13bc5bad42d0b7851d456d88d203d15aaa450"
         );
-        assert_eq!(Id::of(&leaf().encode()).to_hex(), "5bf435c28d3657d81d99c09a24e1b88753655d68482c04d49d76a955daaf2e45");
+        assert_eq!(
+            Id::of(&leaf().encode()).to_hex(),
+            "5bf435c28d3657d81d99c09a24e1b88753655d68482c04d49d76a955daaf2e45"
+        );
     }
 
     #[test]
@@ -317,6 +332,9 @@ mod tests {
             })
             .count();
         let expected = 20_000.0 * 113.0 / 2048.0;
-        assert!((hits as f64 - expected).abs() < expected * 0.1, "{hits} vs {expected}");
+        assert!(
+            (hits as f64 - expected).abs() < expected * 0.1,
+            "{hits} vs {expected}"
+        );
     }
 }

@@ -21,7 +21,11 @@ impl Mem {
         for (id, bytes) in new.nodes {
             assert_eq!(Id::of(&bytes), id);
             let node = Node::decode(&id, &bytes).expect("new nodes decode");
-            assert!(bytes.len() <= node::NODE_MAX, "node of {} bytes", bytes.len());
+            assert!(
+                bytes.len() <= node::NODE_MAX,
+                "node of {} bytes",
+                bytes.len()
+            );
             self.nodes.borrow_mut().insert(id, Arc::new(node));
         }
         self.blobs.borrow_mut().extend(new.blobs);
@@ -110,19 +114,26 @@ fn empty_tree_has_a_fixed_root() {
 #[test]
 fn large_tree_builds_edits_and_shrinks_back() {
     let mem = Mem::default();
-    let model: BTreeMap<String, ValRef> =
-        (0..20_000).map(|i| (format!("user/{i:08}"), val(i, 100))).collect();
+    let model: BTreeMap<String, ValRef> = (0..20_000)
+        .map(|i| (format!("user/{i:08}"), val(i, 100)))
+        .collect();
     let root = build(&mem, &model);
     check_structure(&mem, root);
     assert!(mem.node(&root).expect("root").level >= 2);
-    assert_eq!(get(&mem, &root, "user/00012345").expect("get"), Some(val(12345, 100)));
+    assert_eq!(
+        get(&mem, &root, "user/00012345").expect("get"),
+        Some(val(12345, 100))
+    );
     assert_eq!(get(&mem, &root, "user/0001234").expect("get"), None);
 
     // A one-key edit writes about one node per level.
     let one = BTreeMap::from([("user/00000777".to_string(), Some(val(1, 100)))]);
     let (edited, written) = edit(&mem, root, &one);
     let height = mem.node(&root).expect("root").level as usize + 1;
-    assert!(written <= height + 3, "wrote {written} nodes for height {height}");
+    assert!(
+        written <= height + 3,
+        "wrote {written} nodes for height {height}"
+    );
     let mut m2 = model.clone();
     m2.insert("user/00000777".into(), val(1, 100));
     assert_eq!(edited, build(&mem, &m2));
@@ -136,8 +147,9 @@ fn large_tree_builds_edits_and_shrinks_back() {
 #[test]
 fn diff_of_few_changes_reads_few_nodes() {
     let mem = Mem::default();
-    let model: BTreeMap<String, ValRef> =
-        (0..20_000).map(|i| (format!("user/{i:08}"), val(i, 100))).collect();
+    let model: BTreeMap<String, ValRef> = (0..20_000)
+        .map(|i| (format!("user/{i:08}"), val(i, 100)))
+        .collect();
     let root = build(&mem, &model);
     let edits = BTreeMap::from([
         ("user/00000005".to_string(), Some(val(7, 100))),
@@ -145,7 +157,10 @@ fn diff_of_few_changes_reads_few_nodes() {
         ("user/00019999x".to_string(), Some(val(1, 10))),
     ]);
     let (other, _) = edit(&mem, root, &edits);
-    let counting = Counting { inner: &mem, reads: RefCell::new(0) };
+    let counting = Counting {
+        inner: &mem,
+        reads: RefCell::new(0),
+    };
     let changes = diff(&counting, root, other).expect("diff");
     assert_eq!(changes.len(), 3);
     assert_eq!(changes[0].key, "user/00000005");
@@ -193,7 +208,9 @@ fn prefix_scan_returns_exactly_the_prefix() {
 fn large_values_are_chunked_and_read_back() {
     let mem = Mem::default();
     let mut new = NewObjects::default();
-    let data: Vec<u8> = (0..(BLOB_CHUNK * 2 + 10)).map(|i| (i % 251) as u8).collect();
+    let data: Vec<u8> = (0..(BLOB_CHUNK * 2 + 10))
+        .map(|i| (i % 251) as u8)
+        .collect();
     let vref = store_value(data.clone(), &mut new);
     assert_eq!(new.blobs.len(), 4, "three chunks and a list");
     mem.store(new);
@@ -211,7 +228,12 @@ fn large_values_are_chunked_and_read_back() {
 fn big_keys_respect_the_node_cap() {
     let mem = Mem::default();
     let model: BTreeMap<String, ValRef> = (0..400)
-        .map(|i| (format!("{i:04}{}", "k".repeat(1000)), ValRef::Inline(vec![1; 512])))
+        .map(|i| {
+            (
+                format!("{i:04}{}", "k".repeat(1000)),
+                ValRef::Inline(vec![1; 512]),
+            )
+        })
         .collect();
     let root = build(&mem, &model); // Mem::store asserts the cap
     check_structure(&mem, root);
@@ -231,7 +253,10 @@ fn value_strategy() -> impl Strategy<Value = ValRef> {
     prop_oneof![
         (0u64..1000, 1usize..120).prop_map(|(n, w)| val(n, w)),
         (0u64..5).prop_map(|n| val(n, 500)),
-        any::<[u8; 32]>().prop_map(|b| ValRef::Blob { id: Id(b), len: 1000 }),
+        any::<[u8; 32]>().prop_map(|b| ValRef::Blob {
+            id: Id(b),
+            len: 1000
+        }),
     ]
 }
 

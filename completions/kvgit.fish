@@ -1,0 +1,366 @@
+# Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
+function __fish_kvgit_global_optspecs
+    string join \n C= json color= q/quiet ns= lock-timeout= h/help V/version
+end
+
+function __fish_kvgit_needs_command
+    # Figure out if the current invocation already has a command.
+    set -l cmd (commandline -opc)
+    set -e cmd[1]
+    argparse -s (__fish_kvgit_global_optspecs) -- $cmd 2>/dev/null
+    or return
+    if set -q argv[1]
+        # Also print the command, so this can be used to figure out what it is.
+        echo $argv[1]
+        return 1
+    end
+    return 0
+end
+
+function __fish_kvgit_using_subcommand
+    set -l cmd (__fish_kvgit_needs_command)
+    test -z "$cmd"
+    and return 1
+    contains -- $cmd[1] $argv
+end
+
+complete -c kvgit -n "__fish_kvgit_needs_command" -s C -d 'Run as if kvgit was started in DIR' -r -F
+complete -c kvgit -n "__fish_kvgit_needs_command" -l color -d 'When to colour output' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c kvgit -n "__fish_kvgit_needs_command" -l ns -d 'Work inside a namespace: keys are relative to PREFIX/' -r
+complete -c kvgit -n "__fish_kvgit_needs_command" -l lock-timeout -d 'How long to wait for another process\'s write, e.g. 30, 2.5s, 500ms, 1m' -r
+complete -c kvgit -n "__fish_kvgit_needs_command" -l json -d 'Print machine-readable JSON on stdout (see docs/json.md)'
+complete -c kvgit -n "__fish_kvgit_needs_command" -s q -l quiet -d 'Print only what was asked for'
+complete -c kvgit -n "__fish_kvgit_needs_command" -s h -l help -d 'Print help'
+complete -c kvgit -n "__fish_kvgit_needs_command" -s V -l version -d 'Print version'
+complete -c kvgit -n "__fish_kvgit_needs_command" -f -a "init" -d 'Create a repository'
+complete -c kvgit -n "__fish_kvgit_needs_command" -f -a "config" -d 'Read and write settings'
+complete -c kvgit -n "__fish_kvgit_needs_command" -f -a "set" -d 'Stage a value for a key'
+complete -c kvgit -n "__fish_kvgit_needs_command" -f -a "get" -d 'Print the value of a key'
+complete -c kvgit -n "__fish_kvgit_needs_command" -f -a "rm" -d 'Stage the removal of keys'
+complete -c kvgit -n "__fish_kvgit_needs_command" -f -a "incr" -d 'Stage an increment of an int or float key (a missing key starts at 0)'
+complete -c kvgit -n "__fish_kvgit_needs_command" -f -a "ls" -d 'List keys'
+complete -c kvgit -n "__fish_kvgit_needs_command" -f -a "status" -d 'Show the branch, HEAD and staged changes'
+complete -c kvgit -n "__fish_kvgit_needs_command" -f -a "commit" -d 'Commit the staged changes'
+complete -c kvgit -n "__fish_kvgit_needs_command" -f -a "batch" -d 'Apply operations from stdin or a file as one commit'
+complete -c kvgit -n "__fish_kvgit_needs_command" -f -a "reset" -d 'Unstage keys, or move the current branch'
+complete -c kvgit -n "__fish_kvgit_needs_command" -f -a "log" -d 'Show commit history'
+complete -c kvgit -n "__fish_kvgit_needs_command" -f -a "show" -d 'Show a commit and its changes'
+complete -c kvgit -n "__fish_kvgit_needs_command" -f -a "diff" -d 'Show changed keys between states'
+complete -c kvgit -n "__fish_kvgit_needs_command" -f -a "branch" -d 'List, create, delete or rename branches'
+complete -c kvgit -n "__fish_kvgit_needs_command" -f -a "switch" -d 'Switch to a branch'
+complete -c kvgit -n "__fish_kvgit_needs_command" -f -a "checkout" -d 'Detach HEAD at a revision (or switch to a branch)'
+complete -c kvgit -n "__fish_kvgit_needs_command" -f -a "tag" -d 'List, create or delete tags'
+complete -c kvgit -n "__fish_kvgit_needs_command" -f -a "reflog" -d 'Show where branch heads and HEAD have been'
+complete -c kvgit -n "__fish_kvgit_needs_command" -f -a "completions" -d 'Print a shell completion script'
+complete -c kvgit -n "__fish_kvgit_needs_command" -f -a "generate-docs" -d 'Write completions/ and man/ into a directory (for the source tree)'
+complete -c kvgit -n "__fish_kvgit_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c kvgit -n "__fish_kvgit_using_subcommand init" -s b -l initial-branch -d 'Name of the first branch' -r
+complete -c kvgit -n "__fish_kvgit_using_subcommand init" -l color -d 'When to colour output' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c kvgit -n "__fish_kvgit_using_subcommand init" -l ns -d 'Work inside a namespace: keys are relative to PREFIX/' -r
+complete -c kvgit -n "__fish_kvgit_using_subcommand init" -l lock-timeout -d 'How long to wait for another process\'s write, e.g. 30, 2.5s, 500ms, 1m' -r
+complete -c kvgit -n "__fish_kvgit_using_subcommand init" -l json -d 'Print machine-readable JSON on stdout (see docs/json.md)'
+complete -c kvgit -n "__fish_kvgit_using_subcommand init" -s q -l quiet -d 'Print only what was asked for'
+complete -c kvgit -n "__fish_kvgit_using_subcommand init" -s h -l help -d 'Print help'
+complete -c kvgit -n "__fish_kvgit_using_subcommand config; and not __fish_seen_subcommand_from get set unset list help" -s C -d 'Run as if kvgit was started in DIR' -r -F
+complete -c kvgit -n "__fish_kvgit_using_subcommand config; and not __fish_seen_subcommand_from get set unset list help" -l color -d 'When to colour output' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c kvgit -n "__fish_kvgit_using_subcommand config; and not __fish_seen_subcommand_from get set unset list help" -l ns -d 'Work inside a namespace: keys are relative to PREFIX/' -r
+complete -c kvgit -n "__fish_kvgit_using_subcommand config; and not __fish_seen_subcommand_from get set unset list help" -l lock-timeout -d 'How long to wait for another process\'s write, e.g. 30, 2.5s, 500ms, 1m' -r
+complete -c kvgit -n "__fish_kvgit_using_subcommand config; and not __fish_seen_subcommand_from get set unset list help" -l global -d 'Use the user config file instead of the repository\'s'
+complete -c kvgit -n "__fish_kvgit_using_subcommand config; and not __fish_seen_subcommand_from get set unset list help" -l json -d 'Print machine-readable JSON on stdout (see docs/json.md)'
+complete -c kvgit -n "__fish_kvgit_using_subcommand config; and not __fish_seen_subcommand_from get set unset list help" -s q -l quiet -d 'Print only what was asked for'
+complete -c kvgit -n "__fish_kvgit_using_subcommand config; and not __fish_seen_subcommand_from get set unset list help" -s h -l help -d 'Print help'
+complete -c kvgit -n "__fish_kvgit_using_subcommand config; and not __fish_seen_subcommand_from get set unset list help" -f -a "get" -d 'Print a setting (repository first, then user, unless --global)'
+complete -c kvgit -n "__fish_kvgit_using_subcommand config; and not __fish_seen_subcommand_from get set unset list help" -f -a "set" -d 'Change a setting'
+complete -c kvgit -n "__fish_kvgit_using_subcommand config; and not __fish_seen_subcommand_from get set unset list help" -f -a "unset" -d 'Remove a setting'
+complete -c kvgit -n "__fish_kvgit_using_subcommand config; and not __fish_seen_subcommand_from get set unset list help" -f -a "list" -d 'List settings and the file each comes from'
+complete -c kvgit -n "__fish_kvgit_using_subcommand config; and not __fish_seen_subcommand_from get set unset list help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c kvgit -n "__fish_kvgit_using_subcommand config; and __fish_seen_subcommand_from get" -s C -d 'Run as if kvgit was started in DIR' -r -F
+complete -c kvgit -n "__fish_kvgit_using_subcommand config; and __fish_seen_subcommand_from get" -l color -d 'When to colour output' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c kvgit -n "__fish_kvgit_using_subcommand config; and __fish_seen_subcommand_from get" -l ns -d 'Work inside a namespace: keys are relative to PREFIX/' -r
+complete -c kvgit -n "__fish_kvgit_using_subcommand config; and __fish_seen_subcommand_from get" -l lock-timeout -d 'How long to wait for another process\'s write, e.g. 30, 2.5s, 500ms, 1m' -r
+complete -c kvgit -n "__fish_kvgit_using_subcommand config; and __fish_seen_subcommand_from get" -l global -d 'Use the user config file instead of the repository\'s'
+complete -c kvgit -n "__fish_kvgit_using_subcommand config; and __fish_seen_subcommand_from get" -l json -d 'Print machine-readable JSON on stdout (see docs/json.md)'
+complete -c kvgit -n "__fish_kvgit_using_subcommand config; and __fish_seen_subcommand_from get" -s q -l quiet -d 'Print only what was asked for'
+complete -c kvgit -n "__fish_kvgit_using_subcommand config; and __fish_seen_subcommand_from get" -s h -l help -d 'Print help'
+complete -c kvgit -n "__fish_kvgit_using_subcommand config; and __fish_seen_subcommand_from set" -s C -d 'Run as if kvgit was started in DIR' -r -F
+complete -c kvgit -n "__fish_kvgit_using_subcommand config; and __fish_seen_subcommand_from set" -l color -d 'When to colour output' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c kvgit -n "__fish_kvgit_using_subcommand config; and __fish_seen_subcommand_from set" -l ns -d 'Work inside a namespace: keys are relative to PREFIX/' -r
+complete -c kvgit -n "__fish_kvgit_using_subcommand config; and __fish_seen_subcommand_from set" -l lock-timeout -d 'How long to wait for another process\'s write, e.g. 30, 2.5s, 500ms, 1m' -r
+complete -c kvgit -n "__fish_kvgit_using_subcommand config; and __fish_seen_subcommand_from set" -l global -d 'Use the user config file instead of the repository\'s'
+complete -c kvgit -n "__fish_kvgit_using_subcommand config; and __fish_seen_subcommand_from set" -l json -d 'Print machine-readable JSON on stdout (see docs/json.md)'
+complete -c kvgit -n "__fish_kvgit_using_subcommand config; and __fish_seen_subcommand_from set" -s q -l quiet -d 'Print only what was asked for'
+complete -c kvgit -n "__fish_kvgit_using_subcommand config; and __fish_seen_subcommand_from set" -s h -l help -d 'Print help'
+complete -c kvgit -n "__fish_kvgit_using_subcommand config; and __fish_seen_subcommand_from unset" -s C -d 'Run as if kvgit was started in DIR' -r -F
+complete -c kvgit -n "__fish_kvgit_using_subcommand config; and __fish_seen_subcommand_from unset" -l color -d 'When to colour output' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c kvgit -n "__fish_kvgit_using_subcommand config; and __fish_seen_subcommand_from unset" -l ns -d 'Work inside a namespace: keys are relative to PREFIX/' -r
+complete -c kvgit -n "__fish_kvgit_using_subcommand config; and __fish_seen_subcommand_from unset" -l lock-timeout -d 'How long to wait for another process\'s write, e.g. 30, 2.5s, 500ms, 1m' -r
+complete -c kvgit -n "__fish_kvgit_using_subcommand config; and __fish_seen_subcommand_from unset" -l global -d 'Use the user config file instead of the repository\'s'
+complete -c kvgit -n "__fish_kvgit_using_subcommand config; and __fish_seen_subcommand_from unset" -l json -d 'Print machine-readable JSON on stdout (see docs/json.md)'
+complete -c kvgit -n "__fish_kvgit_using_subcommand config; and __fish_seen_subcommand_from unset" -s q -l quiet -d 'Print only what was asked for'
+complete -c kvgit -n "__fish_kvgit_using_subcommand config; and __fish_seen_subcommand_from unset" -s h -l help -d 'Print help'
+complete -c kvgit -n "__fish_kvgit_using_subcommand config; and __fish_seen_subcommand_from list" -s C -d 'Run as if kvgit was started in DIR' -r -F
+complete -c kvgit -n "__fish_kvgit_using_subcommand config; and __fish_seen_subcommand_from list" -l color -d 'When to colour output' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c kvgit -n "__fish_kvgit_using_subcommand config; and __fish_seen_subcommand_from list" -l ns -d 'Work inside a namespace: keys are relative to PREFIX/' -r
+complete -c kvgit -n "__fish_kvgit_using_subcommand config; and __fish_seen_subcommand_from list" -l lock-timeout -d 'How long to wait for another process\'s write, e.g. 30, 2.5s, 500ms, 1m' -r
+complete -c kvgit -n "__fish_kvgit_using_subcommand config; and __fish_seen_subcommand_from list" -l global -d 'Use the user config file instead of the repository\'s'
+complete -c kvgit -n "__fish_kvgit_using_subcommand config; and __fish_seen_subcommand_from list" -l json -d 'Print machine-readable JSON on stdout (see docs/json.md)'
+complete -c kvgit -n "__fish_kvgit_using_subcommand config; and __fish_seen_subcommand_from list" -s q -l quiet -d 'Print only what was asked for'
+complete -c kvgit -n "__fish_kvgit_using_subcommand config; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
+complete -c kvgit -n "__fish_kvgit_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "get" -d 'Print a setting (repository first, then user, unless --global)'
+complete -c kvgit -n "__fish_kvgit_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "set" -d 'Change a setting'
+complete -c kvgit -n "__fish_kvgit_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "unset" -d 'Remove a setting'
+complete -c kvgit -n "__fish_kvgit_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "list" -d 'List settings and the file each comes from'
+complete -c kvgit -n "__fish_kvgit_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c kvgit -n "__fish_kvgit_using_subcommand set" -s t -l type -d 'Parse the value as this type [default: string, or bytes from a file or stdin]' -r -f -a "string\t''
+int\t''
+float\t''
+bool\t''
+json\t''
+bytes\t''"
+complete -c kvgit -n "__fish_kvgit_using_subcommand set" -l file -d 'Read the value from a file' -r -F
+complete -c kvgit -n "__fish_kvgit_using_subcommand set" -s C -d 'Run as if kvgit was started in DIR' -r -F
+complete -c kvgit -n "__fish_kvgit_using_subcommand set" -l color -d 'When to colour output' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c kvgit -n "__fish_kvgit_using_subcommand set" -l ns -d 'Work inside a namespace: keys are relative to PREFIX/' -r
+complete -c kvgit -n "__fish_kvgit_using_subcommand set" -l lock-timeout -d 'How long to wait for another process\'s write, e.g. 30, 2.5s, 500ms, 1m' -r
+complete -c kvgit -n "__fish_kvgit_using_subcommand set" -l int -d 'Shorthand for --type int'
+complete -c kvgit -n "__fish_kvgit_using_subcommand set" -l float -d 'Shorthand for --type float'
+complete -c kvgit -n "__fish_kvgit_using_subcommand set" -l bool -d 'Shorthand for --type bool'
+complete -c kvgit -n "__fish_kvgit_using_subcommand set" -l json -d 'Shorthand for --type json'
+complete -c kvgit -n "__fish_kvgit_using_subcommand set" -s q -l quiet -d 'Print only what was asked for'
+complete -c kvgit -n "__fish_kvgit_using_subcommand set" -s h -l help -d 'Print help'
+complete -c kvgit -n "__fish_kvgit_using_subcommand get" -l at -d 'Read the value at this revision' -r
+complete -c kvgit -n "__fish_kvgit_using_subcommand get" -s C -d 'Run as if kvgit was started in DIR' -r -F
+complete -c kvgit -n "__fish_kvgit_using_subcommand get" -l color -d 'When to colour output' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c kvgit -n "__fish_kvgit_using_subcommand get" -l ns -d 'Work inside a namespace: keys are relative to PREFIX/' -r
+complete -c kvgit -n "__fish_kvgit_using_subcommand get" -l lock-timeout -d 'How long to wait for another process\'s write, e.g. 30, 2.5s, 500ms, 1m' -r
+complete -c kvgit -n "__fish_kvgit_using_subcommand get" -l committed -d 'Ignore staged changes: read the value at HEAD'
+complete -c kvgit -n "__fish_kvgit_using_subcommand get" -l pretty -d 'Indent JSON values'
+complete -c kvgit -n "__fish_kvgit_using_subcommand get" -l json -d 'Print machine-readable JSON on stdout (see docs/json.md)'
+complete -c kvgit -n "__fish_kvgit_using_subcommand get" -s q -l quiet -d 'Print only what was asked for'
+complete -c kvgit -n "__fish_kvgit_using_subcommand get" -s h -l help -d 'Print help'
+complete -c kvgit -n "__fish_kvgit_using_subcommand rm" -s C -d 'Run as if kvgit was started in DIR' -r -F
+complete -c kvgit -n "__fish_kvgit_using_subcommand rm" -l color -d 'When to colour output' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c kvgit -n "__fish_kvgit_using_subcommand rm" -l ns -d 'Work inside a namespace: keys are relative to PREFIX/' -r
+complete -c kvgit -n "__fish_kvgit_using_subcommand rm" -l lock-timeout -d 'How long to wait for another process\'s write, e.g. 30, 2.5s, 500ms, 1m' -r
+complete -c kvgit -n "__fish_kvgit_using_subcommand rm" -l json -d 'Print machine-readable JSON on stdout (see docs/json.md)'
+complete -c kvgit -n "__fish_kvgit_using_subcommand rm" -s q -l quiet -d 'Print only what was asked for'
+complete -c kvgit -n "__fish_kvgit_using_subcommand rm" -s h -l help -d 'Print help'
+complete -c kvgit -n "__fish_kvgit_using_subcommand incr" -s C -d 'Run as if kvgit was started in DIR' -r -F
+complete -c kvgit -n "__fish_kvgit_using_subcommand incr" -l color -d 'When to colour output' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c kvgit -n "__fish_kvgit_using_subcommand incr" -l ns -d 'Work inside a namespace: keys are relative to PREFIX/' -r
+complete -c kvgit -n "__fish_kvgit_using_subcommand incr" -l lock-timeout -d 'How long to wait for another process\'s write, e.g. 30, 2.5s, 500ms, 1m' -r
+complete -c kvgit -n "__fish_kvgit_using_subcommand incr" -l json -d 'Print machine-readable JSON on stdout (see docs/json.md)'
+complete -c kvgit -n "__fish_kvgit_using_subcommand incr" -s q -l quiet -d 'Print only what was asked for'
+complete -c kvgit -n "__fish_kvgit_using_subcommand incr" -s h -l help -d 'Print help'
+complete -c kvgit -n "__fish_kvgit_using_subcommand ls" -l at -d 'List the keys at this revision instead of the working state' -r
+complete -c kvgit -n "__fish_kvgit_using_subcommand ls" -s C -d 'Run as if kvgit was started in DIR' -r -F
+complete -c kvgit -n "__fish_kvgit_using_subcommand ls" -l color -d 'When to colour output' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c kvgit -n "__fish_kvgit_using_subcommand ls" -l ns -d 'Work inside a namespace: keys are relative to PREFIX/' -r
+complete -c kvgit -n "__fish_kvgit_using_subcommand ls" -l lock-timeout -d 'How long to wait for another process\'s write, e.g. 30, 2.5s, 500ms, 1m' -r
+complete -c kvgit -n "__fish_kvgit_using_subcommand ls" -s l -l long -d 'Show each key\'s type and encoded size'
+complete -c kvgit -n "__fish_kvgit_using_subcommand ls" -l json -d 'Print machine-readable JSON on stdout (see docs/json.md)'
+complete -c kvgit -n "__fish_kvgit_using_subcommand ls" -s q -l quiet -d 'Print only what was asked for'
+complete -c kvgit -n "__fish_kvgit_using_subcommand ls" -s h -l help -d 'Print help'
+complete -c kvgit -n "__fish_kvgit_using_subcommand status" -s C -d 'Run as if kvgit was started in DIR' -r -F
+complete -c kvgit -n "__fish_kvgit_using_subcommand status" -l color -d 'When to colour output' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c kvgit -n "__fish_kvgit_using_subcommand status" -l ns -d 'Work inside a namespace: keys are relative to PREFIX/' -r
+complete -c kvgit -n "__fish_kvgit_using_subcommand status" -l lock-timeout -d 'How long to wait for another process\'s write, e.g. 30, 2.5s, 500ms, 1m' -r
+complete -c kvgit -n "__fish_kvgit_using_subcommand status" -l exit-code -d 'Exit with 1 when changes are staged'
+complete -c kvgit -n "__fish_kvgit_using_subcommand status" -l json -d 'Print machine-readable JSON on stdout (see docs/json.md)'
+complete -c kvgit -n "__fish_kvgit_using_subcommand status" -s q -l quiet -d 'Print only what was asked for'
+complete -c kvgit -n "__fish_kvgit_using_subcommand status" -s h -l help -d 'Print help'
+complete -c kvgit -n "__fish_kvgit_using_subcommand commit" -s m -l message -d 'The commit message' -r
+complete -c kvgit -n "__fish_kvgit_using_subcommand commit" -l author -d 'Record this author instead of the configured one' -r
+complete -c kvgit -n "__fish_kvgit_using_subcommand commit" -l meta -d 'Attach metadata to the commit (repeatable)' -r
+complete -c kvgit -n "__fish_kvgit_using_subcommand commit" -l expect-head -d 'Fail (exit 4) unless HEAD is at REV: a strict compare-and-swap' -r
+complete -c kvgit -n "__fish_kvgit_using_subcommand commit" -s C -d 'Run as if kvgit was started in DIR' -r -F
+complete -c kvgit -n "__fish_kvgit_using_subcommand commit" -l color -d 'When to colour output' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c kvgit -n "__fish_kvgit_using_subcommand commit" -l ns -d 'Work inside a namespace: keys are relative to PREFIX/' -r
+complete -c kvgit -n "__fish_kvgit_using_subcommand commit" -l lock-timeout -d 'How long to wait for another process\'s write, e.g. 30, 2.5s, 500ms, 1m' -r
+complete -c kvgit -n "__fish_kvgit_using_subcommand commit" -l allow-empty -d 'Commit even when nothing is staged'
+complete -c kvgit -n "__fish_kvgit_using_subcommand commit" -l json -d 'Print machine-readable JSON on stdout (see docs/json.md)'
+complete -c kvgit -n "__fish_kvgit_using_subcommand commit" -s q -l quiet -d 'Print only what was asked for'
+complete -c kvgit -n "__fish_kvgit_using_subcommand commit" -s h -l help -d 'Print help'
+complete -c kvgit -n "__fish_kvgit_using_subcommand batch" -s m -l message -d 'The commit message [default: "batch: N operations"]' -r
+complete -c kvgit -n "__fish_kvgit_using_subcommand batch" -l file -d 'Read operations from this file instead of stdin' -r -F
+complete -c kvgit -n "__fish_kvgit_using_subcommand batch" -l author -d 'Record this author instead of the configured one' -r
+complete -c kvgit -n "__fish_kvgit_using_subcommand batch" -l meta -d 'Attach metadata to the commit (repeatable)' -r
+complete -c kvgit -n "__fish_kvgit_using_subcommand batch" -l expect-head -d 'Fail (exit 4) unless HEAD is at REV' -r
+complete -c kvgit -n "__fish_kvgit_using_subcommand batch" -s C -d 'Run as if kvgit was started in DIR' -r -F
+complete -c kvgit -n "__fish_kvgit_using_subcommand batch" -l color -d 'When to colour output' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c kvgit -n "__fish_kvgit_using_subcommand batch" -l ns -d 'Work inside a namespace: keys are relative to PREFIX/' -r
+complete -c kvgit -n "__fish_kvgit_using_subcommand batch" -l lock-timeout -d 'How long to wait for another process\'s write, e.g. 30, 2.5s, 500ms, 1m' -r
+complete -c kvgit -n "__fish_kvgit_using_subcommand batch" -l json -d 'Print machine-readable JSON on stdout (see docs/json.md)'
+complete -c kvgit -n "__fish_kvgit_using_subcommand batch" -s q -l quiet -d 'Print only what was asked for'
+complete -c kvgit -n "__fish_kvgit_using_subcommand batch" -s h -l help -d 'Print help'
+complete -c kvgit -n "__fish_kvgit_using_subcommand reset" -l expect-head -d 'Fail (exit 4) unless HEAD is at REV' -r
+complete -c kvgit -n "__fish_kvgit_using_subcommand reset" -s C -d 'Run as if kvgit was started in DIR' -r -F
+complete -c kvgit -n "__fish_kvgit_using_subcommand reset" -l color -d 'When to colour output' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c kvgit -n "__fish_kvgit_using_subcommand reset" -l ns -d 'Work inside a namespace: keys are relative to PREFIX/' -r
+complete -c kvgit -n "__fish_kvgit_using_subcommand reset" -l lock-timeout -d 'How long to wait for another process\'s write, e.g. 30, 2.5s, 500ms, 1m' -r
+complete -c kvgit -n "__fish_kvgit_using_subcommand reset" -l hard -d 'Move the branch to REV and clear the staging area'
+complete -c kvgit -n "__fish_kvgit_using_subcommand reset" -l soft -d 'Move the branch to REV and keep the staged changes'
+complete -c kvgit -n "__fish_kvgit_using_subcommand reset" -l json -d 'Print machine-readable JSON on stdout (see docs/json.md)'
+complete -c kvgit -n "__fish_kvgit_using_subcommand reset" -s q -l quiet -d 'Print only what was asked for'
+complete -c kvgit -n "__fish_kvgit_using_subcommand reset" -s h -l help -d 'Print help'
+complete -c kvgit -n "__fish_kvgit_using_subcommand log" -s n -l max-count -d 'Show at most N commits' -r
+complete -c kvgit -n "__fish_kvgit_using_subcommand log" -s C -d 'Run as if kvgit was started in DIR' -r -F
+complete -c kvgit -n "__fish_kvgit_using_subcommand log" -l color -d 'When to colour output' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c kvgit -n "__fish_kvgit_using_subcommand log" -l ns -d 'Work inside a namespace: keys are relative to PREFIX/' -r
+complete -c kvgit -n "__fish_kvgit_using_subcommand log" -l lock-timeout -d 'How long to wait for another process\'s write, e.g. 30, 2.5s, 500ms, 1m' -r
+complete -c kvgit -n "__fish_kvgit_using_subcommand log" -l oneline -d 'One line per commit'
+complete -c kvgit -n "__fish_kvgit_using_subcommand log" -l graph -d 'Draw the commit graph'
+complete -c kvgit -n "__fish_kvgit_using_subcommand log" -l json -d 'Print machine-readable JSON on stdout (see docs/json.md)'
+complete -c kvgit -n "__fish_kvgit_using_subcommand log" -s q -l quiet -d 'Print only what was asked for'
+complete -c kvgit -n "__fish_kvgit_using_subcommand log" -s h -l help -d 'Print help'
+complete -c kvgit -n "__fish_kvgit_using_subcommand show" -s C -d 'Run as if kvgit was started in DIR' -r -F
+complete -c kvgit -n "__fish_kvgit_using_subcommand show" -l color -d 'When to colour output' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c kvgit -n "__fish_kvgit_using_subcommand show" -l ns -d 'Work inside a namespace: keys are relative to PREFIX/' -r
+complete -c kvgit -n "__fish_kvgit_using_subcommand show" -l lock-timeout -d 'How long to wait for another process\'s write, e.g. 30, 2.5s, 500ms, 1m' -r
+complete -c kvgit -n "__fish_kvgit_using_subcommand show" -l json -d 'Print machine-readable JSON on stdout (see docs/json.md)'
+complete -c kvgit -n "__fish_kvgit_using_subcommand show" -s q -l quiet -d 'Print only what was asked for'
+complete -c kvgit -n "__fish_kvgit_using_subcommand show" -s h -l help -d 'Print help'
+complete -c kvgit -n "__fish_kvgit_using_subcommand diff" -s C -d 'Run as if kvgit was started in DIR' -r -F
+complete -c kvgit -n "__fish_kvgit_using_subcommand diff" -l color -d 'When to colour output' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c kvgit -n "__fish_kvgit_using_subcommand diff" -l ns -d 'Work inside a namespace: keys are relative to PREFIX/' -r
+complete -c kvgit -n "__fish_kvgit_using_subcommand diff" -l lock-timeout -d 'How long to wait for another process\'s write, e.g. 30, 2.5s, 500ms, 1m' -r
+complete -c kvgit -n "__fish_kvgit_using_subcommand diff" -l stat -d 'Summarise: one line per key and a count'
+complete -c kvgit -n "__fish_kvgit_using_subcommand diff" -l name-only -d 'Only the names of changed keys'
+complete -c kvgit -n "__fish_kvgit_using_subcommand diff" -l exit-code -d 'Exit with 1 when there are changes'
+complete -c kvgit -n "__fish_kvgit_using_subcommand diff" -l json -d 'Print machine-readable JSON on stdout (see docs/json.md)'
+complete -c kvgit -n "__fish_kvgit_using_subcommand diff" -s q -l quiet -d 'Print only what was asked for'
+complete -c kvgit -n "__fish_kvgit_using_subcommand diff" -s h -l help -d 'Print help'
+complete -c kvgit -n "__fish_kvgit_using_subcommand branch" -s d -l delete -d 'Delete a branch that is merged into HEAD' -r
+complete -c kvgit -n "__fish_kvgit_using_subcommand branch" -s D -d 'Delete a branch even if it is not merged' -r
+complete -c kvgit -n "__fish_kvgit_using_subcommand branch" -s m -l move -d 'Rename a branch: -m OLD NEW' -r
+complete -c kvgit -n "__fish_kvgit_using_subcommand branch" -s C -d 'Run as if kvgit was started in DIR' -r -F
+complete -c kvgit -n "__fish_kvgit_using_subcommand branch" -l color -d 'When to colour output' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c kvgit -n "__fish_kvgit_using_subcommand branch" -l ns -d 'Work inside a namespace: keys are relative to PREFIX/' -r
+complete -c kvgit -n "__fish_kvgit_using_subcommand branch" -l lock-timeout -d 'How long to wait for another process\'s write, e.g. 30, 2.5s, 500ms, 1m' -r
+complete -c kvgit -n "__fish_kvgit_using_subcommand branch" -l json -d 'Print machine-readable JSON on stdout (see docs/json.md)'
+complete -c kvgit -n "__fish_kvgit_using_subcommand branch" -s q -l quiet -d 'Print only what was asked for'
+complete -c kvgit -n "__fish_kvgit_using_subcommand branch" -s h -l help -d 'Print help'
+complete -c kvgit -n "__fish_kvgit_using_subcommand switch" -s C -d 'Run as if kvgit was started in DIR' -r -F
+complete -c kvgit -n "__fish_kvgit_using_subcommand switch" -l color -d 'When to colour output' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c kvgit -n "__fish_kvgit_using_subcommand switch" -l ns -d 'Work inside a namespace: keys are relative to PREFIX/' -r
+complete -c kvgit -n "__fish_kvgit_using_subcommand switch" -l lock-timeout -d 'How long to wait for another process\'s write, e.g. 30, 2.5s, 500ms, 1m' -r
+complete -c kvgit -n "__fish_kvgit_using_subcommand switch" -s c -l create -d 'Create the branch (at START, default HEAD) and switch to it'
+complete -c kvgit -n "__fish_kvgit_using_subcommand switch" -l discard-changes -d 'Drop staged changes instead of refusing'
+complete -c kvgit -n "__fish_kvgit_using_subcommand switch" -l json -d 'Print machine-readable JSON on stdout (see docs/json.md)'
+complete -c kvgit -n "__fish_kvgit_using_subcommand switch" -s q -l quiet -d 'Print only what was asked for'
+complete -c kvgit -n "__fish_kvgit_using_subcommand switch" -s h -l help -d 'Print help'
+complete -c kvgit -n "__fish_kvgit_using_subcommand checkout" -s C -d 'Run as if kvgit was started in DIR' -r -F
+complete -c kvgit -n "__fish_kvgit_using_subcommand checkout" -l color -d 'When to colour output' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c kvgit -n "__fish_kvgit_using_subcommand checkout" -l ns -d 'Work inside a namespace: keys are relative to PREFIX/' -r
+complete -c kvgit -n "__fish_kvgit_using_subcommand checkout" -l lock-timeout -d 'How long to wait for another process\'s write, e.g. 30, 2.5s, 500ms, 1m' -r
+complete -c kvgit -n "__fish_kvgit_using_subcommand checkout" -l discard-changes -d 'Drop staged changes instead of refusing'
+complete -c kvgit -n "__fish_kvgit_using_subcommand checkout" -l json -d 'Print machine-readable JSON on stdout (see docs/json.md)'
+complete -c kvgit -n "__fish_kvgit_using_subcommand checkout" -s q -l quiet -d 'Print only what was asked for'
+complete -c kvgit -n "__fish_kvgit_using_subcommand checkout" -s h -l help -d 'Print help'
+complete -c kvgit -n "__fish_kvgit_using_subcommand tag" -s d -l delete -d 'Delete a tag' -r
+complete -c kvgit -n "__fish_kvgit_using_subcommand tag" -s C -d 'Run as if kvgit was started in DIR' -r -F
+complete -c kvgit -n "__fish_kvgit_using_subcommand tag" -l color -d 'When to colour output' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c kvgit -n "__fish_kvgit_using_subcommand tag" -l ns -d 'Work inside a namespace: keys are relative to PREFIX/' -r
+complete -c kvgit -n "__fish_kvgit_using_subcommand tag" -l lock-timeout -d 'How long to wait for another process\'s write, e.g. 30, 2.5s, 500ms, 1m' -r
+complete -c kvgit -n "__fish_kvgit_using_subcommand tag" -l json -d 'Print machine-readable JSON on stdout (see docs/json.md)'
+complete -c kvgit -n "__fish_kvgit_using_subcommand tag" -s q -l quiet -d 'Print only what was asked for'
+complete -c kvgit -n "__fish_kvgit_using_subcommand tag" -s h -l help -d 'Print help'
+complete -c kvgit -n "__fish_kvgit_using_subcommand reflog" -s C -d 'Run as if kvgit was started in DIR' -r -F
+complete -c kvgit -n "__fish_kvgit_using_subcommand reflog" -l color -d 'When to colour output' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c kvgit -n "__fish_kvgit_using_subcommand reflog" -l ns -d 'Work inside a namespace: keys are relative to PREFIX/' -r
+complete -c kvgit -n "__fish_kvgit_using_subcommand reflog" -l lock-timeout -d 'How long to wait for another process\'s write, e.g. 30, 2.5s, 500ms, 1m' -r
+complete -c kvgit -n "__fish_kvgit_using_subcommand reflog" -l json -d 'Print machine-readable JSON on stdout (see docs/json.md)'
+complete -c kvgit -n "__fish_kvgit_using_subcommand reflog" -s q -l quiet -d 'Print only what was asked for'
+complete -c kvgit -n "__fish_kvgit_using_subcommand reflog" -s h -l help -d 'Print help'
+complete -c kvgit -n "__fish_kvgit_using_subcommand completions" -s C -d 'Run as if kvgit was started in DIR' -r -F
+complete -c kvgit -n "__fish_kvgit_using_subcommand completions" -l color -d 'When to colour output' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c kvgit -n "__fish_kvgit_using_subcommand completions" -l ns -d 'Work inside a namespace: keys are relative to PREFIX/' -r
+complete -c kvgit -n "__fish_kvgit_using_subcommand completions" -l lock-timeout -d 'How long to wait for another process\'s write, e.g. 30, 2.5s, 500ms, 1m' -r
+complete -c kvgit -n "__fish_kvgit_using_subcommand completions" -l json -d 'Print machine-readable JSON on stdout (see docs/json.md)'
+complete -c kvgit -n "__fish_kvgit_using_subcommand completions" -s q -l quiet -d 'Print only what was asked for'
+complete -c kvgit -n "__fish_kvgit_using_subcommand completions" -s h -l help -d 'Print help'
+complete -c kvgit -n "__fish_kvgit_using_subcommand generate-docs" -s C -d 'Run as if kvgit was started in DIR' -r -F
+complete -c kvgit -n "__fish_kvgit_using_subcommand generate-docs" -l color -d 'When to colour output' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c kvgit -n "__fish_kvgit_using_subcommand generate-docs" -l ns -d 'Work inside a namespace: keys are relative to PREFIX/' -r
+complete -c kvgit -n "__fish_kvgit_using_subcommand generate-docs" -l lock-timeout -d 'How long to wait for another process\'s write, e.g. 30, 2.5s, 500ms, 1m' -r
+complete -c kvgit -n "__fish_kvgit_using_subcommand generate-docs" -l json -d 'Print machine-readable JSON on stdout (see docs/json.md)'
+complete -c kvgit -n "__fish_kvgit_using_subcommand generate-docs" -s q -l quiet -d 'Print only what was asked for'
+complete -c kvgit -n "__fish_kvgit_using_subcommand generate-docs" -s h -l help -d 'Print help'
+complete -c kvgit -n "__fish_kvgit_using_subcommand help; and not __fish_seen_subcommand_from init config set get rm incr ls status commit batch reset log show diff branch switch checkout tag reflog completions generate-docs help" -f -a "init" -d 'Create a repository'
+complete -c kvgit -n "__fish_kvgit_using_subcommand help; and not __fish_seen_subcommand_from init config set get rm incr ls status commit batch reset log show diff branch switch checkout tag reflog completions generate-docs help" -f -a "config" -d 'Read and write settings'
+complete -c kvgit -n "__fish_kvgit_using_subcommand help; and not __fish_seen_subcommand_from init config set get rm incr ls status commit batch reset log show diff branch switch checkout tag reflog completions generate-docs help" -f -a "set" -d 'Stage a value for a key'
+complete -c kvgit -n "__fish_kvgit_using_subcommand help; and not __fish_seen_subcommand_from init config set get rm incr ls status commit batch reset log show diff branch switch checkout tag reflog completions generate-docs help" -f -a "get" -d 'Print the value of a key'
+complete -c kvgit -n "__fish_kvgit_using_subcommand help; and not __fish_seen_subcommand_from init config set get rm incr ls status commit batch reset log show diff branch switch checkout tag reflog completions generate-docs help" -f -a "rm" -d 'Stage the removal of keys'
+complete -c kvgit -n "__fish_kvgit_using_subcommand help; and not __fish_seen_subcommand_from init config set get rm incr ls status commit batch reset log show diff branch switch checkout tag reflog completions generate-docs help" -f -a "incr" -d 'Stage an increment of an int or float key (a missing key starts at 0)'
+complete -c kvgit -n "__fish_kvgit_using_subcommand help; and not __fish_seen_subcommand_from init config set get rm incr ls status commit batch reset log show diff branch switch checkout tag reflog completions generate-docs help" -f -a "ls" -d 'List keys'
+complete -c kvgit -n "__fish_kvgit_using_subcommand help; and not __fish_seen_subcommand_from init config set get rm incr ls status commit batch reset log show diff branch switch checkout tag reflog completions generate-docs help" -f -a "status" -d 'Show the branch, HEAD and staged changes'
+complete -c kvgit -n "__fish_kvgit_using_subcommand help; and not __fish_seen_subcommand_from init config set get rm incr ls status commit batch reset log show diff branch switch checkout tag reflog completions generate-docs help" -f -a "commit" -d 'Commit the staged changes'
+complete -c kvgit -n "__fish_kvgit_using_subcommand help; and not __fish_seen_subcommand_from init config set get rm incr ls status commit batch reset log show diff branch switch checkout tag reflog completions generate-docs help" -f -a "batch" -d 'Apply operations from stdin or a file as one commit'
+complete -c kvgit -n "__fish_kvgit_using_subcommand help; and not __fish_seen_subcommand_from init config set get rm incr ls status commit batch reset log show diff branch switch checkout tag reflog completions generate-docs help" -f -a "reset" -d 'Unstage keys, or move the current branch'
+complete -c kvgit -n "__fish_kvgit_using_subcommand help; and not __fish_seen_subcommand_from init config set get rm incr ls status commit batch reset log show diff branch switch checkout tag reflog completions generate-docs help" -f -a "log" -d 'Show commit history'
+complete -c kvgit -n "__fish_kvgit_using_subcommand help; and not __fish_seen_subcommand_from init config set get rm incr ls status commit batch reset log show diff branch switch checkout tag reflog completions generate-docs help" -f -a "show" -d 'Show a commit and its changes'
+complete -c kvgit -n "__fish_kvgit_using_subcommand help; and not __fish_seen_subcommand_from init config set get rm incr ls status commit batch reset log show diff branch switch checkout tag reflog completions generate-docs help" -f -a "diff" -d 'Show changed keys between states'
+complete -c kvgit -n "__fish_kvgit_using_subcommand help; and not __fish_seen_subcommand_from init config set get rm incr ls status commit batch reset log show diff branch switch checkout tag reflog completions generate-docs help" -f -a "branch" -d 'List, create, delete or rename branches'
+complete -c kvgit -n "__fish_kvgit_using_subcommand help; and not __fish_seen_subcommand_from init config set get rm incr ls status commit batch reset log show diff branch switch checkout tag reflog completions generate-docs help" -f -a "switch" -d 'Switch to a branch'
+complete -c kvgit -n "__fish_kvgit_using_subcommand help; and not __fish_seen_subcommand_from init config set get rm incr ls status commit batch reset log show diff branch switch checkout tag reflog completions generate-docs help" -f -a "checkout" -d 'Detach HEAD at a revision (or switch to a branch)'
+complete -c kvgit -n "__fish_kvgit_using_subcommand help; and not __fish_seen_subcommand_from init config set get rm incr ls status commit batch reset log show diff branch switch checkout tag reflog completions generate-docs help" -f -a "tag" -d 'List, create or delete tags'
+complete -c kvgit -n "__fish_kvgit_using_subcommand help; and not __fish_seen_subcommand_from init config set get rm incr ls status commit batch reset log show diff branch switch checkout tag reflog completions generate-docs help" -f -a "reflog" -d 'Show where branch heads and HEAD have been'
+complete -c kvgit -n "__fish_kvgit_using_subcommand help; and not __fish_seen_subcommand_from init config set get rm incr ls status commit batch reset log show diff branch switch checkout tag reflog completions generate-docs help" -f -a "completions" -d 'Print a shell completion script'
+complete -c kvgit -n "__fish_kvgit_using_subcommand help; and not __fish_seen_subcommand_from init config set get rm incr ls status commit batch reset log show diff branch switch checkout tag reflog completions generate-docs help" -f -a "generate-docs" -d 'Write completions/ and man/ into a directory (for the source tree)'
+complete -c kvgit -n "__fish_kvgit_using_subcommand help; and not __fish_seen_subcommand_from init config set get rm incr ls status commit batch reset log show diff branch switch checkout tag reflog completions generate-docs help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c kvgit -n "__fish_kvgit_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "get" -d 'Print a setting (repository first, then user, unless --global)'
+complete -c kvgit -n "__fish_kvgit_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "set" -d 'Change a setting'
+complete -c kvgit -n "__fish_kvgit_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "unset" -d 'Remove a setting'
+complete -c kvgit -n "__fish_kvgit_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "list" -d 'List settings and the file each comes from'

@@ -1,0 +1,190 @@
+//! `kvgit commit` and `kvgit batch`.
+
+use super::Ctx;
+use super::output::print_json;
+use anyhow::Context as _;
+use clap::Args;
+use kvgit::Error;
+use kvgit::ops::parse_batch_line;
+use kvgit::refs::Head;
+use kvgit::repo::{CommitOptions, CommitOutcome, Repo};
+use serde_json::json;
+use std::collections::BTreeMap;
+use std::io::BufRead;
+use std::path::PathBuf;
+
+#[derive(Debug, Args)]
+pub struct CommitArgs {
+    /// The commit message
+    #[arg(short, long, value_name = "MSG")]
+    pub message: String,
+    /// Record this author instead of the configured one
+    #[arg(long, value_name = "NAME")]
+    pub author: Option<String>,
+    /// Commit even when nothing is staged
+    #[arg(long)]
+    pub allow_empty: bool,
+    /// Attach metadata to the commit (repeatable)
+    #[arg(long, value_name = "K=V")]
+    pub meta: Vec<String>,
+    /// Fail (exit 4) unless HEAD is at REV: a strict compare-and-swap
+    #[arg(long, value_name = "REV")]
+    pub expect_head: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct BatchArgs {
+    /// The commit message [default: "batch: N operations"]
+    #[arg(short, long, value_name = "MSG")]
+    pub message: Option<String>,
+    /// Read operations from this file instead of stdin
+    #[arg(long, value_name = "FILE")]
+    pub file: Option<PathBuf>,
+    /// Record this author instead of the configured one
+    #[arg(long, value_name = "NAME")]
+    pub author: Option<String>,
+    /// Attach metadata to the commit (repeatable)
+    #[arg(long, value_name = "K=V")]
+    pub meta: Vec<String>,
+    /// Fail (exit 4) unless HEAD is at REV
+    #[arg(long, value_name = "REV")]
+    pub expect_head: Option<String>,
+}
+
+fn parse_meta(items: &[String]) -> Result<BTreeMap<String, String>, Error> {
+    items
+        .iter()
+        .map(|item| {
+            item.split_once('=')
+                .filter(|(k, _)| !k.is_empty())
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .ok_or_else(|| Error::Usage(format!("--meta '{item}': expected KEY=VALUE")))
+        })
+        .collect()
+}
+
+pub fn commit(ctx: &Ctx, args: CommitArgs) -> anyhow::Result<i32> {
+    let meta = parse_meta(&args.meta)?;
+    let repo = ctx.open(true)?;
+    let mut signature = ctx.signature(&repo)?;
+    if let Some(a) = args.author {
+        signature.author = a;
+    }
+    let opts = CommitOptions {
+        message: args.message,
+        signature,
+        allow_empty: args.allow_empty,
+        meta,
+        expect_head: args.expect_head,
+    };
+    let outcome = repo.commit(&opts)?;
+    report(ctx, &repo, &opts.message, outcome, None)
+}
+
+pub fn batch(ctx: &Ctx, args: BatchArgs) -> anyhow::Result<i32> {
+    let meta = parse_meta(&args.meta)?;
+    let reader: Box<dyn BufRead> = match &args.file {
+        Some(path) => Box::new(std::io::BufReader::new(
+            std::fs::File::open(path)
+                .map_err(|e| Error::Usage(format!("cannot read {}: {e}", path.display())))?,
+        )),
+        None => Box::new(std::io::stdin().lock()),
+    };
+    let mut ops = Vec::new();
+    for (n, line) in reader.lines().enumerate() {
+        let line = line.context("cannot read the batch input")?;
+        let op =
+            parse_batch_line(&line).map_err(|e| Error::Usage(format!("line {}: {e}", n + 1)))?;
+        if let Some(mut op) = op {
+            match &mut op {
+                kvgit::ops::Op::Set { key, .. }
+                | kvgit::ops::Op::Remove { key }
+                | kvgit::ops::Op::Incr { key, .. } => *key = ctx.key(key),
+            }
+            ops.push(op);
+        }
+    }
+    let count = ops.len();
+    let repo = ctx.open(true)?;
+    let mut signature = ctx.signature(&repo)?;
+    if let Some(a) = args.author {
+        signature.author = a;
+    }
+    let opts = CommitOptions {
+        message: args.message.unwrap_or_else(|| {
+            format!(
+                "batch: {count} operation{}",
+                if count == 1 { "" } else { "s" }
+            )
+        }),
+        signature,
+        allow_empty: false,
+        meta,
+        expect_head: args.expect_head,
+    };
+    let outcome = repo.batch(ops, &opts)?;
+    report(ctx, &repo, &opts.message, outcome, Some(count))
+}
+
+fn report(
+    ctx: &Ctx,
+    repo: &Repo,
+    message: &str,
+    outcome: CommitOutcome,
+    operations: Option<usize>,
+) -> anyhow::Result<i32> {
+    let branch = match repo.head()?.0 {
+        Head::Branch(b) => Some(b),
+        Head::Detached(_) => None,
+    };
+    match outcome {
+        CommitOutcome::Committed { id, merged } => {
+            if ctx.json {
+                let mut doc = json!({
+                    "committed": true,
+                    "id": id.to_hex(),
+                    "branch": branch,
+                    "merged": merged,
+                });
+                if let Some(n) = operations {
+                    doc["operations"] = json!(n);
+                }
+                print_json(&doc)?;
+            } else if !ctx.quiet {
+                println!(
+                    "[{} {}] {}",
+                    branch.as_deref().unwrap_or("detached HEAD"),
+                    ctx.paint.id(&id.short()),
+                    message.lines().next().unwrap_or("")
+                );
+                if merged {
+                    ctx.note("note: the branch had moved; the staged changes were applied to its new head");
+                }
+            }
+            Ok(0)
+        }
+        CommitOutcome::NothingToCommit => {
+            if ctx.json {
+                print_json(&json!({"committed": false, "reason": "nothing to commit"}))?;
+            } else if !ctx.quiet {
+                eprintln!("nothing to commit");
+            }
+            Ok(1)
+        }
+        CommitOutcome::Conflicts(keys) => {
+            let keys: Vec<&str> = keys.iter().map(|k| ctx.show_key(k)).collect();
+            if ctx.json {
+                print_json(&json!({"committed": false, "conflicts": keys}))?;
+            } else {
+                eprintln!(
+                    "error: the branch moved and also changed {} staged key(s): {}",
+                    keys.len(),
+                    keys.join(", ")
+                );
+                eprintln!("hint: nothing was committed and the staging area is kept;");
+                eprintln!("hint: 'kvgit reset KEY' to drop a staged change, then commit again");
+            }
+            Ok(3)
+        }
+    }
+}

@@ -1,0 +1,192 @@
+//! What every command needs: the global flags, finding and opening the
+//! repository, the author and time, the namespace view, and colour.
+
+use super::output::Paint;
+use super::{ColorChoice, GlobalArgs};
+use anyhow::Context as _;
+use kvgit::Error;
+use kvgit::repo::{OpenOptions, Repo, Signature};
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+pub struct Ctx {
+    pub json: bool,
+    pub quiet: bool,
+    pub paint: Paint,
+    /// The namespace prefix with its trailing `/`, or empty.
+    ns: String,
+    dir: Option<PathBuf>,
+    lock_timeout: Duration,
+}
+
+impl Ctx {
+    pub fn new(g: GlobalArgs) -> anyhow::Result<Ctx> {
+        let colour = match g.color {
+            ColorChoice::Always => true,
+            ColorChoice::Never => false,
+            ColorChoice::Auto => {
+                std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+                    && std::io::stdout().is_terminal()
+            }
+        };
+        let ns = match g.ns.as_deref().map(|s| s.trim_matches('/')) {
+            None | Some("") => String::new(),
+            Some(prefix) => {
+                kvgit::object::validate_key(prefix).map_err(Error::from)?;
+                format!("{prefix}/")
+            }
+        };
+        Ok(Ctx {
+            json: g.json,
+            quiet: g.quiet,
+            paint: Paint::new(colour && !g.json),
+            ns,
+            dir: g.dir,
+            lock_timeout: parse_duration(&g.lock_timeout)
+                .map_err(|e| Error::Usage(format!("--lock-timeout: {e}")))?,
+        })
+    }
+
+    /// The directory commands run in (`-C`, else the current directory).
+    pub fn work_dir(&self) -> anyhow::Result<PathBuf> {
+        let cwd = std::env::current_dir().context("cannot read the current directory")?;
+        Ok(match &self.dir {
+            Some(d) => cwd.join(d),
+            None => cwd,
+        })
+    }
+
+    pub fn lock_timeout(&self) -> Duration {
+        self.lock_timeout
+    }
+
+    /// Finds and opens the repository; `writable` for commands that write.
+    pub fn open(&self, writable: bool) -> anyhow::Result<Repo> {
+        let kvdir = match std::env::var_os("KVGIT_DIR") {
+            Some(d) if !d.is_empty() => {
+                let d = self.work_dir()?.join(d);
+                if !d.join(kvgit::repo::DB_FILE).exists() && !d.is_dir() {
+                    return Err(Error::NotARepository(d).into());
+                }
+                d
+            }
+            _ => Repo::discover(&self.work_dir()?)?,
+        };
+        let opts = OpenOptions {
+            writable,
+            lock_timeout: self.lock_timeout,
+            user_config: user_config_path(),
+        };
+        Ok(Repo::open(&kvdir, &opts)?)
+    }
+
+    /// The author and time for a new commit or ref move.
+    pub fn signature(&self, repo: &Repo) -> anyhow::Result<Signature> {
+        let author = match std::env::var("KVGIT_AUTHOR_NAME") {
+            Ok(name) if !name.is_empty() => name,
+            _ => match (
+                repo.config.get_str("user.name"),
+                repo.config.get_str("user.email"),
+            ) {
+                (Some(n), Some(e)) => format!("{n} <{e}>"),
+                (Some(n), None) => n.to_string(),
+                _ => std::env::var("USER")
+                    .or_else(|_| std::env::var("LOGNAME"))
+                    .unwrap_or_else(|_| "unknown".into()),
+            },
+        };
+        let time = match std::env::var("KVGIT_AUTHOR_DATE") {
+            Ok(text) if !text.is_empty() => {
+                parse_date(&text).map_err(|e| Error::Usage(format!("KVGIT_AUTHOR_DATE: {e}")))?
+            }
+            _ => jiff::Timestamp::now().as_second(),
+        };
+        Ok(Signature { author, time })
+    }
+
+    /// A key as stored: the namespace prefix applied.
+    pub fn key(&self, key: &str) -> String {
+        format!("{}{key}", self.ns)
+    }
+
+    /// A stored key as shown: relative to the namespace.
+    pub fn show_key<'a>(&self, key: &'a str) -> &'a str {
+        key.strip_prefix(self.ns.as_str()).unwrap_or(key)
+    }
+
+    /// The namespace prefix (with trailing `/`), empty outside a namespace.
+    pub fn ns(&self) -> &str {
+        &self.ns
+    }
+
+    /// Prints an informational line on stderr unless `--quiet` or `--json`.
+    pub fn note(&self, msg: impl std::fmt::Display) {
+        if !self.quiet && !self.json {
+            eprintln!("{msg}");
+        }
+    }
+}
+
+/// `$XDG_CONFIG_HOME/kvgit/config.toml`, else `~/.config/kvgit/config.toml`.
+pub fn user_config_path() -> Option<PathBuf> {
+    let base = match std::env::var_os("XDG_CONFIG_HOME") {
+        Some(d) if !d.is_empty() => PathBuf::from(d),
+        _ => Path::new(&std::env::var_os("HOME")?).join(".config"),
+    };
+    Some(base.join("kvgit").join("config.toml"))
+}
+
+/// Parses `30`, `2.5s`, `500ms`, `1m`, `1h`.
+pub fn parse_duration(text: &str) -> Result<Duration, String> {
+    let t = text.trim();
+    let split = t
+        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+        .unwrap_or(t.len());
+    let (num, unit) = t.split_at(split);
+    let n: f64 = num
+        .parse()
+        .map_err(|_| format!("'{text}' is not a duration (try 30, 2.5s, 500ms or 1m)"))?;
+    let secs = match unit.trim() {
+        "" | "s" => n,
+        "ms" => n / 1000.0,
+        "m" => n * 60.0,
+        "h" => n * 3600.0,
+        other => return Err(format!("unknown unit '{other}' in '{text}'")),
+    };
+    Duration::try_from_secs_f64(secs).map_err(|_| format!("'{text}' is out of range"))
+}
+
+/// Parses seconds since the epoch (optionally `@`-prefixed) or an RFC 3339 time.
+pub fn parse_date(text: &str) -> Result<i64, String> {
+    let t = text.trim().trim_start_matches('@');
+    if let Ok(secs) = t.parse::<i64>() {
+        return Ok(secs);
+    }
+    t.parse::<jiff::Timestamp>()
+        .map(|ts| ts.as_second())
+        .map_err(|e| format!("'{text}' is neither seconds since 1970 nor an RFC 3339 time ({e})"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations() {
+        assert_eq!(parse_duration("30"), Ok(Duration::from_secs(30)));
+        assert_eq!(parse_duration("500ms"), Ok(Duration::from_millis(500)));
+        assert_eq!(parse_duration("2.5s"), Ok(Duration::from_millis(2500)));
+        assert_eq!(parse_duration("1m"), Ok(Duration::from_secs(60)));
+        assert!(parse_duration("soon").is_err());
+        assert!(parse_duration("5y").is_err());
+    }
+
+    #[test]
+    fn dates() {
+        assert_eq!(parse_date("1700000000"), Ok(1_700_000_000));
+        assert_eq!(parse_date("@5"), Ok(5));
+        assert_eq!(parse_date("2023-11-14T22:13:20Z"), Ok(1_700_000_000));
+        assert!(parse_date("yesterday").is_err());
+    }
+}

@@ -1,0 +1,225 @@
+//! The command line: clap definitions (doc comments are the help text) and the
+//! one `match` that dispatches to a file per command.
+
+mod branch;
+mod commit;
+mod config_cmd;
+mod context;
+mod diff;
+mod get;
+mod init;
+mod log;
+mod output;
+mod reflog;
+mod reset;
+mod set;
+mod status;
+
+pub use context::Ctx;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+
+/// A versioned key-value store with git's model
+#[derive(Debug, Parser)]
+#[command(name = "kvgit", version, about, long_about = None, max_term_width = 100)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: GlobalArgs,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct GlobalArgs {
+    /// Run as if kvgit was started in DIR
+    #[arg(short = 'C', global = true, value_name = "DIR")]
+    pub dir: Option<PathBuf>,
+    /// Print machine-readable JSON on stdout (see docs/json.md)
+    #[arg(long, global = true)]
+    pub json: bool,
+    /// When to colour output
+    #[arg(long, global = true, value_name = "WHEN", default_value = "auto")]
+    pub color: ColorChoice,
+    /// Print only what was asked for
+    #[arg(short, long, global = true)]
+    pub quiet: bool,
+    /// Work inside a namespace: keys are relative to PREFIX/
+    #[arg(
+        long,
+        global = true,
+        env = "KVGIT_NS",
+        hide_env_values = true,
+        value_name = "PREFIX"
+    )]
+    pub ns: Option<String>,
+    /// How long to wait for another process's write, e.g. 30, 2.5s, 500ms, 1m
+    #[arg(
+        long,
+        global = true,
+        env = "KVGIT_LOCK_TIMEOUT",
+        hide_env_values = true,
+        value_name = "DURATION",
+        default_value = "30s"
+    )]
+    pub lock_timeout: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+/// The type a value is parsed as.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum TypeArg {
+    String,
+    Int,
+    Float,
+    Bool,
+    Json,
+    Bytes,
+}
+
+impl From<TypeArg> for kvgit::object::ValueType {
+    fn from(t: TypeArg) -> Self {
+        use kvgit::object::ValueType as V;
+        match t {
+            TypeArg::String => V::String,
+            TypeArg::Int => V::Int,
+            TypeArg::Float => V::Float,
+            TypeArg::Bool => V::Bool,
+            TypeArg::Json => V::Json,
+            TypeArg::Bytes => V::Bytes,
+        }
+    }
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Create a repository
+    Init(init::InitArgs),
+    /// Read and write settings
+    Config(config_cmd::ConfigArgs),
+    /// Stage a value for a key
+    Set(set::SetArgs),
+    /// Print the value of a key
+    Get(get::GetArgs),
+    /// Stage the removal of keys
+    Rm(set::RmArgs),
+    /// Stage an increment of an int or float key (a missing key starts at 0)
+    Incr(set::IncrArgs),
+    /// List keys
+    Ls(get::LsArgs),
+    /// Show the branch, HEAD and staged changes
+    Status(status::StatusArgs),
+    /// Commit the staged changes
+    Commit(commit::CommitArgs),
+    /// Apply operations from stdin or a file as one commit
+    Batch(commit::BatchArgs),
+    /// Unstage keys, or move the current branch
+    Reset(reset::ResetArgs),
+    /// Show commit history
+    Log(log::LogArgs),
+    /// Show a commit and its changes
+    Show(log::ShowArgs),
+    /// Show changed keys between states
+    Diff(diff::DiffArgs),
+    /// List, create, delete or rename branches
+    Branch(branch::BranchArgs),
+    /// Switch to a branch
+    Switch(branch::SwitchArgs),
+    /// Detach HEAD at a revision (or switch to a branch)
+    Checkout(branch::CheckoutArgs),
+    /// List, create or delete tags
+    Tag(branch::TagArgs),
+    /// Show where branch heads and HEAD have been
+    Reflog(reflog::ReflogArgs),
+    /// Print a shell completion script
+    Completions(CompletionsArgs),
+    /// Write completions/ and man/ into a directory (for the source tree)
+    #[command(hide = true)]
+    GenerateDocs(GenerateDocsArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct GenerateDocsArgs {
+    /// The directory to write completions/ and man/ into
+    pub out: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell to generate for
+    pub shell: clap_complete::Shell,
+}
+
+/// Runs a parsed command and returns its exit code.
+pub fn run(cli: Cli) -> anyhow::Result<i32> {
+    let ctx = Ctx::new(cli.global)?;
+    match cli.command {
+        Command::Init(a) => init::run(&ctx, a),
+        Command::Config(a) => config_cmd::run(&ctx, a),
+        Command::Set(a) => set::set(&ctx, a),
+        Command::Get(a) => get::get(&ctx, a),
+        Command::Rm(a) => set::rm(&ctx, a),
+        Command::Incr(a) => set::incr(&ctx, a),
+        Command::Ls(a) => get::ls(&ctx, a),
+        Command::Status(a) => status::run(&ctx, a),
+        Command::Commit(a) => commit::commit(&ctx, a),
+        Command::Batch(a) => commit::batch(&ctx, a),
+        Command::Reset(a) => reset::run(&ctx, a),
+        Command::Log(a) => log::log(&ctx, a),
+        Command::Show(a) => log::show(&ctx, a),
+        Command::Diff(a) => diff::run(&ctx, a),
+        Command::Branch(a) => branch::branch(&ctx, a),
+        Command::Switch(a) => branch::switch(&ctx, a),
+        Command::Checkout(a) => branch::checkout(&ctx, a),
+        Command::Tag(a) => branch::tag(&ctx, a),
+        Command::Reflog(a) => reflog::run(&ctx, a),
+        Command::Completions(a) => {
+            let mut cmd = <Cli as clap::CommandFactory>::command();
+            clap_complete::generate(a.shell, &mut cmd, "kvgit", &mut std::io::stdout());
+            Ok(0)
+        }
+        Command::GenerateDocs(a) => generate_docs(&a.out).map(|()| 0),
+    }
+}
+
+/// Writes completion scripts (bash, zsh, fish) and one man page per command.
+fn generate_docs(out: &std::path::Path) -> anyhow::Result<()> {
+    use clap::CommandFactory;
+    let completions = out.join("completions");
+    let man = out.join("man");
+    std::fs::create_dir_all(&completions)?;
+    std::fs::create_dir_all(&man)?;
+    for (shell, file) in [
+        (clap_complete::Shell::Bash, "kvgit.bash"),
+        (clap_complete::Shell::Zsh, "_kvgit"),
+        (clap_complete::Shell::Fish, "kvgit.fish"),
+    ] {
+        let mut buf = Vec::new();
+        clap_complete::generate(shell, &mut Cli::command(), "kvgit", &mut buf);
+        std::fs::write(completions.join(file), buf)?;
+    }
+    let mut cmd = Cli::command();
+    cmd.build();
+    write_man(&man, &cmd, "kvgit")?;
+    for sub in cmd
+        .get_subcommands()
+        .filter(|s| !s.is_hide_set() && s.get_name() != "help")
+    {
+        let name = format!("kvgit-{}", sub.get_name());
+        write_man(&man, &sub.clone().name(name.clone()), &name)?;
+    }
+    Ok(())
+}
+
+fn write_man(dir: &std::path::Path, cmd: &clap::Command, name: &str) -> anyhow::Result<()> {
+    let mut buf = Vec::new();
+    clap_mangen::Man::new(cmd.clone()).render(&mut buf)?;
+    std::fs::write(dir.join(format!("{name}.1")), buf)?;
+    Ok(())
+}

@@ -1,0 +1,163 @@
+//! `kvgit set`, `kvgit rm`, `kvgit incr`: staging changes.
+
+use super::output::{print_json, typed_json};
+use super::{Ctx, TypeArg};
+use anyhow::Context as _;
+use clap::Args;
+use kvgit::Error;
+use kvgit::object::{Value, ValueType};
+use kvgit::ops::{Number, Op};
+use kvgit::repo::StageOutcome;
+use serde_json::json;
+use std::io::Read;
+use std::path::PathBuf;
+
+#[derive(Debug, Args)]
+pub struct SetArgs {
+    pub key: String,
+    /// The value; `-` reads it from stdin
+    #[arg(allow_hyphen_values = true, required_unless_present = "file")]
+    pub value: Option<String>,
+    /// Parse the value as this type [default: string, or bytes from a file or stdin]
+    #[arg(short, long = "type", value_name = "TYPE")]
+    pub ty: Option<TypeArg>,
+    /// Shorthand for --type int
+    #[arg(long, conflicts_with_all = ["ty", "float", "bool", "json"])]
+    pub int: bool,
+    /// Shorthand for --type float
+    #[arg(long, conflicts_with_all = ["ty", "bool", "json"])]
+    pub float: bool,
+    /// Shorthand for --type bool
+    #[arg(long, conflicts_with_all = ["ty", "json"])]
+    pub bool: bool,
+    /// Shorthand for --type json
+    #[arg(long, conflicts_with = "ty")]
+    pub json: bool,
+    /// Read the value from a file
+    #[arg(long, value_name = "PATH", conflicts_with = "value")]
+    pub file: Option<PathBuf>,
+}
+
+impl SetArgs {
+    fn value_type(&self) -> Option<ValueType> {
+        if self.int {
+            Some(ValueType::Int)
+        } else if self.float {
+            Some(ValueType::Float)
+        } else if self.bool {
+            Some(ValueType::Bool)
+        } else if self.json {
+            Some(ValueType::Json)
+        } else {
+            self.ty.map(ValueType::from)
+        }
+    }
+
+    fn read_value(&self) -> anyhow::Result<Value> {
+        let ty = self.value_type();
+        let raw = match (&self.file, self.value.as_deref()) {
+            (Some(path), _) => Some(
+                std::fs::read(path)
+                    .map_err(|e| Error::Usage(format!("cannot read {}: {e}", path.display())))?,
+            ),
+            (None, Some("-")) => {
+                let mut buf = Vec::new();
+                std::io::stdin()
+                    .read_to_end(&mut buf)
+                    .context("cannot read the value from stdin")?;
+                Some(buf)
+            }
+            _ => None,
+        };
+        Ok(match raw {
+            Some(bytes) => Value::from_bytes(bytes, ty.unwrap_or(ValueType::Bytes))?,
+            None => Value::parse(
+                self.value
+                    .as_deref()
+                    .expect("clap requires a value or --file"),
+                ty.unwrap_or(ValueType::String),
+            )?,
+        })
+    }
+}
+
+#[derive(Debug, Args)]
+pub struct RmArgs {
+    #[arg(required = true)]
+    pub keys: Vec<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct IncrArgs {
+    pub key: String,
+    /// The amount, an int or a float (may be negative)
+    #[arg(allow_negative_numbers = true, default_value = "1")]
+    pub by: String,
+}
+
+pub fn set(ctx: &Ctx, args: SetArgs) -> anyhow::Result<i32> {
+    let value = args.read_value()?;
+    let repo = ctx.open(true)?;
+    let key = ctx.key(&args.key);
+    repo.stage(vec![Op::Set {
+        key,
+        value: value.clone(),
+    }])?;
+    if ctx.json {
+        print_json(&json!({
+            "key": args.key,
+            "type": value.value_type().name(),
+            "value": value.to_json(),
+        }))?;
+    }
+    Ok(0)
+}
+
+pub fn rm(ctx: &Ctx, args: RmArgs) -> anyhow::Result<i32> {
+    let repo = ctx.open(true)?;
+    let ops = args
+        .keys
+        .iter()
+        .map(|k| Op::Remove { key: ctx.key(k) })
+        .collect();
+    match repo.stage(ops)? {
+        StageOutcome::Staged(_) => {
+            if ctx.json {
+                print_json(&json!({"removed": args.keys, "missing": []}))?;
+            }
+            Ok(0)
+        }
+        StageOutcome::Missing(missing) => {
+            let missing: Vec<&str> = missing.iter().map(|k| ctx.show_key(k)).collect();
+            if ctx.json {
+                print_json(&json!({"removed": [], "missing": missing}))?;
+            } else if !ctx.quiet {
+                for k in &missing {
+                    eprintln!("key '{k}' not found; nothing was removed");
+                }
+            }
+            Ok(1)
+        }
+    }
+}
+
+pub fn incr(ctx: &Ctx, args: IncrArgs) -> anyhow::Result<i32> {
+    let by = Number::parse(&args.by)?;
+    let repo = ctx.open(true)?;
+    let outcome = repo.stage(vec![Op::Incr {
+        key: ctx.key(&args.key),
+        by,
+    }])?;
+    let StageOutcome::Staged(states) = outcome else {
+        unreachable!("an increment never reports a missing key")
+    };
+    let value = states.into_iter().next().and_then(|(_, v)| v);
+    if ctx.json {
+        let mut doc = typed_json(value.as_ref());
+        doc["key"] = json!(args.key);
+        print_json(&doc)?;
+    } else if let Some(v) = value {
+        println!("{}", v.display_text(false));
+    }
+    Ok(0)
+}
