@@ -101,7 +101,7 @@ impl Error {
             Error::AmbiguousRevision { .. } => Some("use more digits of the id".into()),
             Error::Refused { hint, .. } => hint.clone(),
             Error::Corrupt(_) => {
-                Some("nothing was written; run 'kvgit fsck' to list the damage".into())
+                Some("kvgit wrote nothing to it; restore .kvgit/kvgit.redb from a backup".into())
             }
             _ => None,
         }
