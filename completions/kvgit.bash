@@ -22,6 +22,9 @@ _kvgit() {
             kvgit,branch)
                 cmd="kvgit__subcmd__branch"
                 ;;
+            kvgit,check-attr)
+                cmd="kvgit__subcmd__check__subcmd__attr"
+                ;;
             kvgit,checkout)
                 cmd="kvgit__subcmd__checkout"
                 ;;
@@ -33,6 +36,9 @@ _kvgit() {
                 ;;
             kvgit,config)
                 cmd="kvgit__subcmd__config"
+                ;;
+            kvgit,conflicts)
+                cmd="kvgit__subcmd__conflicts"
                 ;;
             kvgit,diff)
                 cmd="kvgit__subcmd__diff"
@@ -58,11 +64,17 @@ _kvgit() {
             kvgit,ls)
                 cmd="kvgit__subcmd__ls"
                 ;;
+            kvgit,merge)
+                cmd="kvgit__subcmd__merge"
+                ;;
             kvgit,reflog)
                 cmd="kvgit__subcmd__reflog"
                 ;;
             kvgit,reset)
                 cmd="kvgit__subcmd__reset"
+                ;;
+            kvgit,resolve)
+                cmd="kvgit__subcmd__resolve"
                 ;;
             kvgit,rm)
                 cmd="kvgit__subcmd__rm"
@@ -91,6 +103,9 @@ _kvgit() {
             kvgit__subcmd__config,list)
                 cmd="kvgit__subcmd__config__subcmd__list"
                 ;;
+            kvgit__subcmd__config,rule)
+                cmd="kvgit__subcmd__config__subcmd__rule"
+                ;;
             kvgit__subcmd__config,set)
                 cmd="kvgit__subcmd__config__subcmd__set"
                 ;;
@@ -106,17 +121,56 @@ _kvgit() {
             kvgit__subcmd__config__subcmd__help,list)
                 cmd="kvgit__subcmd__config__subcmd__help__subcmd__list"
                 ;;
+            kvgit__subcmd__config__subcmd__help,rule)
+                cmd="kvgit__subcmd__config__subcmd__help__subcmd__rule"
+                ;;
             kvgit__subcmd__config__subcmd__help,set)
                 cmd="kvgit__subcmd__config__subcmd__help__subcmd__set"
                 ;;
             kvgit__subcmd__config__subcmd__help,unset)
                 cmd="kvgit__subcmd__config__subcmd__help__subcmd__unset"
                 ;;
+            kvgit__subcmd__config__subcmd__help__subcmd__rule,add)
+                cmd="kvgit__subcmd__config__subcmd__help__subcmd__rule__subcmd__add"
+                ;;
+            kvgit__subcmd__config__subcmd__help__subcmd__rule,list)
+                cmd="kvgit__subcmd__config__subcmd__help__subcmd__rule__subcmd__list"
+                ;;
+            kvgit__subcmd__config__subcmd__help__subcmd__rule,remove)
+                cmd="kvgit__subcmd__config__subcmd__help__subcmd__rule__subcmd__remove"
+                ;;
+            kvgit__subcmd__config__subcmd__rule,add)
+                cmd="kvgit__subcmd__config__subcmd__rule__subcmd__add"
+                ;;
+            kvgit__subcmd__config__subcmd__rule,help)
+                cmd="kvgit__subcmd__config__subcmd__rule__subcmd__help"
+                ;;
+            kvgit__subcmd__config__subcmd__rule,list)
+                cmd="kvgit__subcmd__config__subcmd__rule__subcmd__list"
+                ;;
+            kvgit__subcmd__config__subcmd__rule,remove)
+                cmd="kvgit__subcmd__config__subcmd__rule__subcmd__remove"
+                ;;
+            kvgit__subcmd__config__subcmd__rule__subcmd__help,add)
+                cmd="kvgit__subcmd__config__subcmd__rule__subcmd__help__subcmd__add"
+                ;;
+            kvgit__subcmd__config__subcmd__rule__subcmd__help,help)
+                cmd="kvgit__subcmd__config__subcmd__rule__subcmd__help__subcmd__help"
+                ;;
+            kvgit__subcmd__config__subcmd__rule__subcmd__help,list)
+                cmd="kvgit__subcmd__config__subcmd__rule__subcmd__help__subcmd__list"
+                ;;
+            kvgit__subcmd__config__subcmd__rule__subcmd__help,remove)
+                cmd="kvgit__subcmd__config__subcmd__rule__subcmd__help__subcmd__remove"
+                ;;
             kvgit__subcmd__help,batch)
                 cmd="kvgit__subcmd__help__subcmd__batch"
                 ;;
             kvgit__subcmd__help,branch)
                 cmd="kvgit__subcmd__help__subcmd__branch"
+                ;;
+            kvgit__subcmd__help,check-attr)
+                cmd="kvgit__subcmd__help__subcmd__check__subcmd__attr"
                 ;;
             kvgit__subcmd__help,checkout)
                 cmd="kvgit__subcmd__help__subcmd__checkout"
@@ -129,6 +183,9 @@ _kvgit() {
                 ;;
             kvgit__subcmd__help,config)
                 cmd="kvgit__subcmd__help__subcmd__config"
+                ;;
+            kvgit__subcmd__help,conflicts)
+                cmd="kvgit__subcmd__help__subcmd__conflicts"
                 ;;
             kvgit__subcmd__help,diff)
                 cmd="kvgit__subcmd__help__subcmd__diff"
@@ -154,11 +211,17 @@ _kvgit() {
             kvgit__subcmd__help,ls)
                 cmd="kvgit__subcmd__help__subcmd__ls"
                 ;;
+            kvgit__subcmd__help,merge)
+                cmd="kvgit__subcmd__help__subcmd__merge"
+                ;;
             kvgit__subcmd__help,reflog)
                 cmd="kvgit__subcmd__help__subcmd__reflog"
                 ;;
             kvgit__subcmd__help,reset)
                 cmd="kvgit__subcmd__help__subcmd__reset"
+                ;;
+            kvgit__subcmd__help,resolve)
+                cmd="kvgit__subcmd__help__subcmd__resolve"
                 ;;
             kvgit__subcmd__help,rm)
                 cmd="kvgit__subcmd__help__subcmd__rm"
@@ -184,11 +247,23 @@ _kvgit() {
             kvgit__subcmd__help__subcmd__config,list)
                 cmd="kvgit__subcmd__help__subcmd__config__subcmd__list"
                 ;;
+            kvgit__subcmd__help__subcmd__config,rule)
+                cmd="kvgit__subcmd__help__subcmd__config__subcmd__rule"
+                ;;
             kvgit__subcmd__help__subcmd__config,set)
                 cmd="kvgit__subcmd__help__subcmd__config__subcmd__set"
                 ;;
             kvgit__subcmd__help__subcmd__config,unset)
                 cmd="kvgit__subcmd__help__subcmd__config__subcmd__unset"
+                ;;
+            kvgit__subcmd__help__subcmd__config__subcmd__rule,add)
+                cmd="kvgit__subcmd__help__subcmd__config__subcmd__rule__subcmd__add"
+                ;;
+            kvgit__subcmd__help__subcmd__config__subcmd__rule,list)
+                cmd="kvgit__subcmd__help__subcmd__config__subcmd__rule__subcmd__list"
+                ;;
+            kvgit__subcmd__help__subcmd__config__subcmd__rule,remove)
+                cmd="kvgit__subcmd__help__subcmd__config__subcmd__rule__subcmd__remove"
                 ;;
             *)
                 ;;
@@ -197,7 +272,7 @@ _kvgit() {
 
     case "${cmd}" in
         kvgit)
-            opts="-C -q -h -V --json --color --quiet --ns --lock-timeout --help --version init config set get rm incr ls status commit batch reset log show diff branch switch checkout tag reflog completions generate-docs help"
+            opts="-C -q -h -V --json --color --quiet --ns --lock-timeout --help --version init config set get rm incr ls status commit batch reset log show diff branch switch checkout tag reflog merge conflicts resolve check-attr completions generate-docs help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -305,6 +380,56 @@ _kvgit() {
                     ;;
                 -m)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -C)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --ns)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --lock-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        kvgit__subcmd__check__subcmd__attr)
+            opts="-s -X -C -q -h --strategy --default-strategy --force-strategy --json --color --quiet --ns --lock-timeout --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --strategy)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -s)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --default-strategy)
+                    COMPREPLY=($(compgen -W "conflict ours theirs lww counter max min union json" -- "${cur}"))
+                    return 0
+                    ;;
+                -X)
+                    COMPREPLY=($(compgen -W "conflict ours theirs lww counter max min union json" -- "${cur}"))
+                    return 0
+                    ;;
+                --force-strategy)
+                    COMPREPLY=($(compgen -W "conflict ours theirs lww counter max min union json" -- "${cur}"))
                     return 0
                     ;;
                 -C)
@@ -441,7 +566,7 @@ _kvgit() {
             return 0
             ;;
         kvgit__subcmd__config)
-            opts="-C -q -h --global --json --color --quiet --ns --lock-timeout --help get set unset list help"
+            opts="-C -q -h --global --json --color --quiet --ns --lock-timeout --help get set unset list rule help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -501,7 +626,7 @@ _kvgit() {
             return 0
             ;;
         kvgit__subcmd__config__subcmd__help)
-            opts="get set unset list help"
+            opts="get set unset list rule help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -545,6 +670,62 @@ _kvgit() {
         kvgit__subcmd__config__subcmd__help__subcmd__list)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        kvgit__subcmd__config__subcmd__help__subcmd__rule)
+            opts="add list remove"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        kvgit__subcmd__config__subcmd__help__subcmd__rule__subcmd__add)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        kvgit__subcmd__config__subcmd__help__subcmd__rule__subcmd__list)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        kvgit__subcmd__config__subcmd__help__subcmd__rule__subcmd__remove)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -614,6 +795,208 @@ _kvgit() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        kvgit__subcmd__config__subcmd__rule)
+            opts="-C -q -h --global --json --color --quiet --ns --lock-timeout --help add list remove help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                -C)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --ns)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --lock-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        kvgit__subcmd__config__subcmd__rule__subcmd__add)
+            opts="-C -q -h --type --merge --gc --global --json --color --quiet --ns --lock-timeout --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --type)
+                    COMPREPLY=($(compgen -W "string int float bool json bytes" -- "${cur}"))
+                    return 0
+                    ;;
+                --merge)
+                    COMPREPLY=($(compgen -W "conflict ours theirs lww counter max min union json" -- "${cur}"))
+                    return 0
+                    ;;
+                --gc)
+                    COMPREPLY=($(compgen -W "protected normal" -- "${cur}"))
+                    return 0
+                    ;;
+                -C)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --ns)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --lock-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        kvgit__subcmd__config__subcmd__rule__subcmd__help)
+            opts="add list remove help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        kvgit__subcmd__config__subcmd__rule__subcmd__help__subcmd__add)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        kvgit__subcmd__config__subcmd__rule__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        kvgit__subcmd__config__subcmd__rule__subcmd__help__subcmd__list)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        kvgit__subcmd__config__subcmd__rule__subcmd__help__subcmd__remove)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        kvgit__subcmd__config__subcmd__rule__subcmd__list)
+            opts="-C -q -h --global --json --color --quiet --ns --lock-timeout --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                -C)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --ns)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --lock-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        kvgit__subcmd__config__subcmd__rule__subcmd__remove)
+            opts="-C -q -h --global --json --color --quiet --ns --lock-timeout --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                -C)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --ns)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --lock-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         kvgit__subcmd__config__subcmd__set)
             opts="-C -q -h --global --json --color --quiet --ns --lock-timeout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -647,6 +1030,36 @@ _kvgit() {
         kvgit__subcmd__config__subcmd__unset)
             opts="-C -q -h --global --json --color --quiet --ns --lock-timeout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                -C)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --ns)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --lock-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        kvgit__subcmd__conflicts)
+            opts="-C -q -h --json --color --quiet --ns --lock-timeout --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -735,7 +1148,7 @@ _kvgit() {
             return 0
             ;;
         kvgit__subcmd__get)
-            opts="-C -q -h --at --committed --pretty --json --color --quiet --ns --lock-timeout --help"
+            opts="-C -q -h --at --committed --pretty --side --json --color --quiet --ns --lock-timeout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -743,6 +1156,10 @@ _kvgit() {
             case "${prev}" in
                 --at)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --side)
+                    COMPREPLY=($(compgen -W "ours theirs base" -- "${cur}"))
                     return 0
                     ;;
                 -C)
@@ -769,7 +1186,7 @@ _kvgit() {
             return 0
             ;;
         kvgit__subcmd__help)
-            opts="init config set get rm incr ls status commit batch reset log show diff branch switch checkout tag reflog completions generate-docs help"
+            opts="init config set get rm incr ls status commit batch reset log show diff branch switch checkout tag reflog merge conflicts resolve check-attr completions generate-docs help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -797,6 +1214,20 @@ _kvgit() {
             return 0
             ;;
         kvgit__subcmd__help__subcmd__branch)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        kvgit__subcmd__help__subcmd__check__subcmd__attr)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -853,7 +1284,7 @@ _kvgit() {
             return 0
             ;;
         kvgit__subcmd__help__subcmd__config)
-            opts="get set unset list"
+            opts="get set unset list rule"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -894,6 +1325,62 @@ _kvgit() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        kvgit__subcmd__help__subcmd__config__subcmd__rule)
+            opts="add list remove"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        kvgit__subcmd__help__subcmd__config__subcmd__rule__subcmd__add)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        kvgit__subcmd__help__subcmd__config__subcmd__rule__subcmd__list)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        kvgit__subcmd__help__subcmd__config__subcmd__rule__subcmd__remove)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         kvgit__subcmd__help__subcmd__config__subcmd__set)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
@@ -911,6 +1398,20 @@ _kvgit() {
         kvgit__subcmd__help__subcmd__config__subcmd__unset)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        kvgit__subcmd__help__subcmd__conflicts)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -1034,6 +1535,20 @@ _kvgit() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        kvgit__subcmd__help__subcmd__merge)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         kvgit__subcmd__help__subcmd__reflog)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -1049,6 +1564,20 @@ _kvgit() {
             return 0
             ;;
         kvgit__subcmd__help__subcmd__reset)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        kvgit__subcmd__help__subcmd__resolve)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1282,6 +1811,68 @@ _kvgit() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        kvgit__subcmd__merge)
+            opts="-m -s -X -C -q -h --message --strategy --default-strategy --force-strategy --no-commit --ff-only --no-ff --dry-run --atomic --explain --expect-head --continue --abort --json --color --quiet --ns --lock-timeout --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --message)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -m)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --strategy)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -s)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --default-strategy)
+                    COMPREPLY=($(compgen -W "conflict ours theirs lww counter max min union json" -- "${cur}"))
+                    return 0
+                    ;;
+                -X)
+                    COMPREPLY=($(compgen -W "conflict ours theirs lww counter max min union json" -- "${cur}"))
+                    return 0
+                    ;;
+                --force-strategy)
+                    COMPREPLY=($(compgen -W "conflict ours theirs lww counter max min union json" -- "${cur}"))
+                    return 0
+                    ;;
+                --expect-head)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -C)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --ns)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --lock-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         kvgit__subcmd__reflog)
             opts="-C -q -h --json --color --quiet --ns --lock-timeout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
@@ -1320,6 +1911,60 @@ _kvgit() {
             fi
             case "${prev}" in
                 --expect-head)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -C)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --ns)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --lock-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        kvgit__subcmd__resolve)
+            opts="-t -i -C -q -h --all --ours --theirs --base --delete --value --type --strategy --list --from-file --interactive --record --script --json --color --quiet --ns --lock-timeout --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --value)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --type)
+                    COMPREPLY=($(compgen -W "string int float bool json bytes" -- "${cur}"))
+                    return 0
+                    ;;
+                -t)
+                    COMPREPLY=($(compgen -W "string int float bool json bytes" -- "${cur}"))
+                    return 0
+                    ;;
+                --strategy)
+                    COMPREPLY=($(compgen -W "conflict ours theirs lww counter max min union json" -- "${cur}"))
+                    return 0
+                    ;;
+                --from-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --record)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -19,6 +19,16 @@ pub const KNOWN_KEYS: &[(&str, Kind, &str)] = &[
         Kind::Size,
         "largest value accepted, e.g. 64MiB",
     ),
+    (
+        "merge.default",
+        Kind::Choice(&STRATEGY_NAMES),
+        "strategy for keys no rule or flag decides",
+    ),
+];
+
+/// The merge strategy names (`merge::Strategy`; a test keeps the two in step).
+pub const STRATEGY_NAMES: [&str; 9] = [
+    "conflict", "ours", "theirs", "lww", "counter", "max", "min", "union", "json",
 ];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -78,6 +88,11 @@ impl ConfigFile {
         Some(value)
     }
 
+    /// A top-level entry as written (tables and arrays included).
+    pub fn raw(&self, key: &str) -> Option<&toml::Value> {
+        self.table.get(key)
+    }
+
     /// Every scalar setting as (dotted key, value), in file order.
     pub fn entries(&self) -> Vec<(String, toml::Value)> {
         fn walk(prefix: &str, table: &toml::Table, out: &mut Vec<(String, toml::Value)>) {
@@ -89,6 +104,8 @@ impl ConfigFile {
                 };
                 match v {
                     toml::Value::Table(t) => walk(&key, t, out),
+                    // [[rule]] tables are listed by `kvgit config rule list`.
+                    toml::Value::Array(a) if a.iter().all(toml::Value::is_table) => {}
                     other => out.push((key, other.clone())),
                 }
             }
@@ -248,6 +265,82 @@ pub fn edit(path: &Path, key: &str, value: Option<&str>) -> Result<bool> {
         std::fs::rename(&tmp, path)?;
     }
     Ok(changed)
+}
+
+fn read_doc(path: &Path) -> Result<toml_edit::DocumentMut> {
+    let text = match std::fs::read_to_string(path) {
+        Ok(t) => t,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
+        Err(e) => return Err(Error::Io(format!("cannot read {}: {e}", path.display()))),
+    };
+    text.parse::<toml_edit::DocumentMut>()
+        .map_err(|e| parse_error(path, &text, e.message(), e.span()))
+}
+
+fn write_doc(path: &Path, doc: &toml_edit::DocumentMut) -> Result<()> {
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir)?;
+    }
+    let tmp = path.with_extension("toml.tmp");
+    std::fs::write(&tmp, doc.to_string())?;
+    std::fs::rename(&tmp, path)?;
+    Ok(())
+}
+
+/// Appends a `[[rule]]` (the caller has validated its fields). Returns its number.
+pub fn add_rule(
+    path: &Path,
+    keys: &[String],
+    value_type: Option<&str>,
+    merge: Option<&str>,
+    gc: Option<&str>,
+) -> Result<usize> {
+    let mut doc = read_doc(path)?;
+    let rules = doc
+        .entry("rule")
+        .or_insert(toml_edit::Item::ArrayOfTables(
+            toml_edit::ArrayOfTables::new(),
+        ))
+        .as_array_of_tables_mut()
+        .ok_or_else(|| {
+            Error::usage(format!(
+                "'rule' in {} is not a list of [[rule]] tables",
+                path.display()
+            ))
+        })?;
+    let mut table = toml_edit::Table::new();
+    if let [one] = keys {
+        table.insert("keys", toml_edit::value(one.as_str()));
+    } else {
+        let list: toml_edit::Array = keys.iter().map(String::as_str).collect();
+        table.insert("keys", toml_edit::value(list));
+    }
+    for (field, v) in [("type", value_type), ("merge", merge), ("gc", gc)] {
+        if let Some(v) = v {
+            table.insert(field, toml_edit::value(v));
+        }
+    }
+    rules.push(table);
+    let n = rules.len();
+    write_doc(path, &doc)?;
+    Ok(n)
+}
+
+/// Removes rule number `n` (counting from 1). Returns whether it existed.
+pub fn remove_rule(path: &Path, n: usize) -> Result<bool> {
+    let mut doc = read_doc(path)?;
+    let Some(rules) = doc.get_mut("rule").and_then(|r| r.as_array_of_tables_mut()) else {
+        return Ok(false);
+    };
+    if n == 0 || n > rules.len() {
+        return Ok(false);
+    }
+    rules.remove(n - 1);
+    if rules.is_empty() {
+        doc.remove("rule");
+    }
+    write_doc(path, &doc)?;
+    Ok(true)
 }
 
 fn typed_item(key: &str, kind: Kind, text: &str) -> Result<toml_edit::Item> {

@@ -8,6 +8,7 @@
 
 pub mod config;
 pub mod error;
+pub mod merge;
 pub mod object;
 pub mod ops;
 pub mod refs;

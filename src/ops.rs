@@ -76,7 +76,12 @@ fn finite(key: &str, f: f64) -> Result<Value> {
 }
 
 /// Parses one batch line; blank lines and `#` comments give `None`.
-pub fn parse_batch_line(line: &str) -> Result<Option<Op>> {
+/// `default_type` gives the type an untyped `set` value of a key is parsed as
+/// (the type a rule fixes for it), else string.
+pub fn parse_batch_line(
+    line: &str,
+    default_type: &dyn Fn(&str) -> Option<ValueType>,
+) -> Result<Option<Op>> {
     let trimmed = line.trim();
     if trimmed.is_empty() || trimmed.starts_with('#') {
         return Ok(None);
@@ -89,7 +94,7 @@ pub fn parse_batch_line(line: &str) -> Result<Option<Op>> {
         match words.as_slice() {
             ["set", key, value] => Op::Set {
                 key: key.to_string(),
-                value: Value::parse(value, ValueType::String)?,
+                value: Value::parse(value, default_type(key).unwrap_or(ValueType::String))?,
             },
             ["set", key, value, ty] => Op::Set {
                 key: key.to_string(),
@@ -187,53 +192,59 @@ mod tests {
     #[test]
     fn parses_word_lines() {
         assert_eq!(
-            parse_batch_line("set a/b 'hello world'").expect("ok"),
+            parse_batch_line("set a/b 'hello world'", &|_| None).expect("ok"),
             Some(Op::Set {
                 key: "a/b".into(),
                 value: Value::String("hello world".into())
             })
         );
         assert_eq!(
-            parse_batch_line("set n 5 int").expect("ok"),
+            parse_batch_line("set n 5 int", &|_| None).expect("ok"),
             Some(Op::Set {
                 key: "n".into(),
                 value: Value::Int(5)
             })
         );
         assert_eq!(
-            parse_batch_line("rm k").expect("ok"),
+            parse_batch_line("rm k", &|_| None).expect("ok"),
             Some(Op::Remove { key: "k".into() })
         );
         assert_eq!(
-            parse_batch_line("incr hits 1").expect("ok"),
+            parse_batch_line("incr hits 1", &|_| None).expect("ok"),
             Some(Op::Incr {
                 key: "hits".into(),
                 by: Number::Int(1)
             })
         );
-        assert_eq!(parse_batch_line("  # comment").expect("ok"), None);
-        assert_eq!(parse_batch_line("").expect("ok"), None);
+        assert_eq!(
+            parse_batch_line("  # comment", &|_| None).expect("ok"),
+            None
+        );
+        assert_eq!(parse_batch_line("", &|_| None).expect("ok"), None);
     }
 
     #[test]
     fn parses_json_lines() {
         assert_eq!(
-            parse_batch_line(r#"{"op":"set","key":"k","value":{"a":1}}"#).expect("ok"),
+            parse_batch_line(r#"{"op":"set","key":"k","value":{"a":1}}"#, &|_| None).expect("ok"),
             Some(Op::Set {
                 key: "k".into(),
                 value: Value::Json(serde_json::json!({"a": 1}))
             })
         );
         assert_eq!(
-            parse_batch_line(r#"{"op":"set","key":"k","value":"AQI=","type":"bytes"}"#)
-                .expect("ok"),
+            parse_batch_line(
+                r#"{"op":"set","key":"k","value":"AQI=","type":"bytes"}"#,
+                &|_| None
+            )
+            .expect("ok"),
             Some(Op::Set {
                 key: "k".into(),
                 value: Value::Bytes(vec![1, 2])
             })
         );
         assert_eq!(
-            parse_batch_line(r#"{"op":"incr","key":"k","value":2.5}"#).expect("ok"),
+            parse_batch_line(r#"{"op":"incr","key":"k","value":2.5}"#, &|_| None).expect("ok"),
             Some(Op::Incr {
                 key: "k".into(),
                 by: Number::Float(2.5)
@@ -258,7 +269,7 @@ mod tests {
             r#"{"op":"set","key":"k","value":1,"extra":true}"#,
             "{not json",
         ] {
-            assert!(parse_batch_line(bad).is_err(), "{bad}");
+            assert!(parse_batch_line(bad, &|_| None).is_err(), "{bad}");
         }
     }
 

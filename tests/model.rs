@@ -5,7 +5,9 @@
 
 use kvgit::object::Value;
 use kvgit::ops::{Number, Op};
-use kvgit::repo::{CommitOptions, CommitOutcome, OpenOptions, Repo, ResetMode, Signature, StageOutcome};
+use kvgit::repo::{
+    CommitOptions, CommitOutcome, OpenOptions, Repo, ResetMode, Signature, StageOutcome,
+};
 use proptest::prelude::*;
 use std::collections::BTreeMap;
 use std::time::Duration;
@@ -53,7 +55,10 @@ struct Model {
 
 impl Model {
     fn head(&self) -> State {
-        self.branches[&self.current].last().cloned().unwrap_or_default()
+        self.branches[&self.current]
+            .last()
+            .cloned()
+            .unwrap_or_default()
     }
     fn working(&self) -> State {
         let mut s = self.head();
@@ -95,7 +100,12 @@ fn run(actions: Vec<Action>) -> Result<(), TestCaseError> {
         let step = step as i64;
         match a {
             Action::Set(k, v) => {
-                let out = repo.stage(vec![Op::Set { key: key(k), value: Value::Int(v) }]).expect("set");
+                let out = repo
+                    .stage(vec![Op::Set {
+                        key: key(k),
+                        value: Value::Int(v),
+                    }])
+                    .expect("set");
                 prop_assert!(matches!(out, StageOutcome::Staged(_)));
                 m.staged.insert(key(k), Some(Value::Int(v)));
             }
@@ -113,7 +123,11 @@ fn run(actions: Vec<Action>) -> Result<(), TestCaseError> {
                     None => by,
                     Some(other) => panic!("model holds only ints, found {other:?}"),
                 };
-                repo.stage(vec![Op::Incr { key: key(k), by: Number::Int(by) }]).expect("incr");
+                repo.stage(vec![Op::Incr {
+                    key: key(k),
+                    by: Number::Int(by),
+                }])
+                .expect("incr");
                 m.staged.insert(key(k), Some(Value::Int(next)));
             }
             Action::Commit => {
@@ -129,15 +143,23 @@ fn run(actions: Vec<Action>) -> Result<(), TestCaseError> {
                 if working == m.head() {
                     prop_assert_eq!(out, CommitOutcome::NothingToCommit);
                 } else {
-                    prop_assert!(matches!(out, CommitOutcome::Committed { merged: false, .. }), "{:?}", out);
-                    m.branches.get_mut(&m.current).expect("current branch").push(working);
+                    prop_assert!(
+                        matches!(out, CommitOutcome::Committed { merged: false, .. }),
+                        "{:?}",
+                        out
+                    );
+                    m.branches
+                        .get_mut(&m.current)
+                        .expect("current branch")
+                        .push(working);
                 }
                 m.staged.clear();
             }
             Action::Branch(b) => {
                 let name = format!("b{b}");
                 let result = repo.create_branch(&name, None, &sig(step));
-                let expect_ok = !m.branches.contains_key(&name) && !m.branches[&m.current].is_empty();
+                let expect_ok =
+                    !m.branches.contains_key(&name) && !m.branches[&m.current].is_empty();
                 prop_assert_eq!(result.is_ok(), expect_ok, "{:?}", result);
                 if expect_ok {
                     let history = m.branches[&m.current].clone();
@@ -145,9 +167,14 @@ fn run(actions: Vec<Action>) -> Result<(), TestCaseError> {
                 }
             }
             Action::Switch(b) => {
-                let name = if b == 0 { "main".to_string() } else { format!("b{b}") };
+                let name = if b == 0 {
+                    "main".to_string()
+                } else {
+                    format!("b{b}")
+                };
                 let result = repo.switch(&name, None, false, &sig(step));
-                let expect_ok = m.staged.is_empty() && m.branches.get(&name).is_some_and(|h| !h.is_empty());
+                let expect_ok =
+                    m.staged.is_empty() && m.branches.get(&name).is_some_and(|h| !h.is_empty());
                 prop_assert_eq!(result.is_ok(), expect_ok, "{:?}", result);
                 if expect_ok {
                     m.current = name;
@@ -173,13 +200,36 @@ fn run(actions: Vec<Action>) -> Result<(), TestCaseError> {
             }
         }
         let working = m.working();
-        let listed: Vec<String> = repo.ls("", None).expect("ls").into_iter().map(|l| l.key).collect();
+        let listed: Vec<String> = repo
+            .ls("", None)
+            .expect("ls")
+            .into_iter()
+            .map(|l| l.key)
+            .collect();
         prop_assert_eq!(listed, working.keys().cloned().collect::<Vec<_>>());
-        let ns1: Vec<String> = repo.ls("ns1/", None).expect("ls").into_iter().map(|l| l.key).collect();
-        prop_assert_eq!(ns1, working.keys().filter(|k| k.starts_with("ns1/")).cloned().collect::<Vec<_>>());
+        let ns1: Vec<String> = repo
+            .ls("ns1/", None)
+            .expect("ls")
+            .into_iter()
+            .map(|l| l.key)
+            .collect();
+        prop_assert_eq!(
+            ns1,
+            working
+                .keys()
+                .filter(|k| k.starts_with("ns1/"))
+                .cloned()
+                .collect::<Vec<_>>()
+        );
         for k in 0..12u8 {
-            prop_assert_eq!(repo.get(&key(k), None, false).expect("get"), working.get(&key(k)).cloned());
-            prop_assert_eq!(repo.get(&key(k), None, true).expect("get"), m.head().get(&key(k)).cloned());
+            prop_assert_eq!(
+                repo.get(&key(k), None, false).expect("get"),
+                working.get(&key(k)).cloned()
+            );
+            prop_assert_eq!(
+                repo.get(&key(k), None, true).expect("get"),
+                m.head().get(&key(k)).cloned()
+            );
         }
     }
     Ok(())

@@ -90,11 +90,14 @@ pub fn batch(ctx: &Ctx, args: BatchArgs) -> anyhow::Result<i32> {
         )),
         None => Box::new(std::io::stdin().lock()),
     };
+    let repo = ctx.open(true)?;
+    let attrs = repo.attributes(Default::default())?;
+    let rule_type = |key: &str| attrs.type_for(&ctx.key(key)).map(|d| d.value);
     let mut ops = Vec::new();
     for (n, line) in reader.lines().enumerate() {
         let line = line.context("cannot read the batch input")?;
-        let op =
-            parse_batch_line(&line).map_err(|e| Error::Usage(format!("line {}: {e}", n + 1)))?;
+        let op = parse_batch_line(&line, &rule_type)
+            .map_err(|e| Error::Usage(format!("line {}: {e}", n + 1)))?;
         if let Some(mut op) = op {
             match &mut op {
                 kvgit::ops::Op::Set { key, .. }
@@ -105,7 +108,6 @@ pub fn batch(ctx: &Ctx, args: BatchArgs) -> anyhow::Result<i32> {
         }
     }
     let count = ops.len();
-    let repo = ctx.open(true)?;
     let mut signature = ctx.signature(&repo)?;
     if let Some(a) = args.author {
         signature.author = a;

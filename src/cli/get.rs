@@ -5,6 +5,7 @@ use super::output::print_json;
 use clap::Args;
 use comfy_table::{Table, presets};
 use kvgit::object::Value;
+use kvgit::repo::Side;
 use serde_json::json;
 use std::io::Write;
 
@@ -20,6 +21,16 @@ pub struct GetArgs {
     /// Indent JSON values
     #[arg(long)]
     pub pretty: bool,
+    /// Read one side of the merge in progress
+    #[arg(long, value_enum, conflicts_with_all = ["at", "committed"])]
+    pub side: Option<SideArg>,
+}
+
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub enum SideArg {
+    Ours,
+    Theirs,
+    Base,
 }
 
 #[derive(Debug, Args)]
@@ -36,7 +47,17 @@ pub struct LsArgs {
 
 pub fn get(ctx: &Ctx, args: GetArgs) -> anyhow::Result<i32> {
     let repo = ctx.open(false)?;
-    let value = repo.get(&ctx.key(&args.key), args.at.as_deref(), args.committed)?;
+    let value = match args.side {
+        Some(side) => repo.get_side(
+            &ctx.key(&args.key),
+            match side {
+                SideArg::Ours => Side::Ours,
+                SideArg::Theirs => Side::Theirs,
+                SideArg::Base => Side::Base,
+            },
+        )?,
+        None => repo.get(&ctx.key(&args.key), args.at.as_deref(), args.committed)?,
+    };
     let Some(value) = value else {
         if ctx.json {
             print_json(&json!({"key": args.key, "found": false}))?;

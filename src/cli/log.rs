@@ -89,11 +89,14 @@ pub fn log(ctx: &Ctx, args: LogArgs) -> anyhow::Result<i32> {
             .get(id)
             .map(|n| format!(" ({})", n.join(", ")))
             .unwrap_or_default();
-        let (prefix, after) = if args.graph {
+        let (before, prefix, after) = if args.graph {
             graph.step(*id, &c.parents)
         } else {
-            (String::new(), Vec::new())
+            (Vec::new(), String::new(), Vec::new())
         };
+        for line in before {
+            writeln!(out, "{line}")?;
+        }
         let cont = if args.graph {
             graph.continuation()
         } else {
@@ -175,8 +178,18 @@ struct Graph {
 }
 
 impl Graph {
-    /// The prefix for a commit's first line, and connector lines to print after it.
-    fn step(&mut self, id: Id, parents: &[Id]) -> (String, Vec<String>) {
+    /// Connector lines to print before a commit, the prefix of its first
+    /// line, and connector lines to print after it.
+    fn step(&mut self, id: Id, parents: &[Id]) -> (Vec<String>, String, Vec<String>) {
+        let mut before = Vec::new();
+        // Lanes that waited for this same commit join the first one here.
+        while let Some(dupe) = (0..self.lanes.len())
+            .filter(|&i| self.lanes[i] == id)
+            .nth(1)
+        {
+            before.push(format!("{}|/", "| ".repeat(dupe - 1)));
+            self.lanes.remove(dupe);
+        }
         let col = match self.lanes.iter().position(|l| *l == id) {
             Some(c) => c,
             None => {
@@ -188,17 +201,6 @@ impl Graph {
             .map(|i| if i == col { "* " } else { "| " })
             .collect();
         let mut after = Vec::new();
-        // Other lanes that waited for this same commit end here.
-        let dupes: Vec<usize> = (0..self.lanes.len())
-            .filter(|&i| i != col && self.lanes[i] == id)
-            .collect();
-        for &d in dupes.iter().rev() {
-            self.lanes.remove(d);
-        }
-        let col = col - dupes.iter().filter(|&&d| d < col).count();
-        if !dupes.is_empty() {
-            after.push(format!("{}|/", "| ".repeat(col)));
-        }
         match parents.split_first() {
             None => {
                 self.lanes.remove(col);
@@ -213,7 +215,7 @@ impl Graph {
                 }
             }
         }
-        (row, after)
+        (before, row, after)
     }
 
     /// The prefix for a commit's further lines.

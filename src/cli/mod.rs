@@ -1,6 +1,7 @@
 //! The command line: clap definitions (doc comments are the help text) and the
 //! one `match` that dispatches to a file per command.
 
+mod attr;
 mod branch;
 mod commit;
 mod config_cmd;
@@ -9,9 +10,12 @@ mod diff;
 mod get;
 mod init;
 mod log;
+mod merge;
 mod output;
 mod reflog;
 mod reset;
+mod resolve;
+mod review;
 mod set;
 mod status;
 
@@ -137,6 +141,14 @@ pub enum Command {
     Tag(branch::TagArgs),
     /// Show where branch heads and HEAD have been
     Reflog(reflog::ReflogArgs),
+    /// Merge a branch, tag or commit into the current branch
+    Merge(merge::MergeArgs),
+    /// List the conflicts of the merge in progress
+    Conflicts(merge::ConflictsArgs),
+    /// Settle conflicts of the merge in progress
+    Resolve(resolve::ResolveArgs),
+    /// Show the type, merge strategy and gc class that apply to keys, and why
+    CheckAttr(attr::CheckAttrArgs),
     /// Print a shell completion script
     Completions(CompletionsArgs),
     /// Write completions/ and man/ into a directory (for the source tree)
@@ -179,6 +191,10 @@ pub fn run(cli: Cli) -> anyhow::Result<i32> {
         Command::Checkout(a) => branch::checkout(&ctx, a),
         Command::Tag(a) => branch::tag(&ctx, a),
         Command::Reflog(a) => reflog::run(&ctx, a),
+        Command::Merge(a) => merge::run(&ctx, a),
+        Command::Conflicts(a) => merge::conflicts(&ctx, a),
+        Command::Resolve(a) => resolve::run(&ctx, a),
+        Command::CheckAttr(a) => attr::run(&ctx, a),
         Command::Completions(a) => {
             let mut cmd = <Cli as clap::CommandFactory>::command();
             clap_complete::generate(a.shell, &mut cmd, "kvgit", &mut std::io::stdout());

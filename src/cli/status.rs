@@ -24,7 +24,8 @@ pub fn run(ctx: &Ctx, args: StatusArgs) -> anyhow::Result<i32> {
         .filter(|c| c.key.starts_with(ctx.ns()))
         .collect();
     let head_moved = status.base.is_some_and(|b| b != status.commit);
-    let code = i32::from(args.exit_code && !staged.is_empty());
+    let merge = repo.merge_status()?;
+    let code = i32::from(args.exit_code && (!staged.is_empty() || merge.is_some()));
     if ctx.json {
         let (branch, detached) = match &status.head {
             Head::Branch(b) => (Some(b.clone()), false),
@@ -48,7 +49,13 @@ pub fn run(ctx: &Ctx, args: StatusArgs) -> anyhow::Result<i32> {
             "base": id_json(status.base.flatten()),
             "head_moved": head_moved,
             "staged": changes,
-            "merge": null,
+            "merge": merge.as_ref().map(|m| json!({
+                "ours": m.ours_label,
+                "theirs": m.theirs_label,
+                "theirs_id": m.theirs.to_hex(),
+                "conflicts": m.conflicts.len(),
+                "unresolved": m.conflicts.iter().filter(|c| c.resolved.is_none()).map(|c| ctx.show_key(&c.record.key)).collect::<Vec<_>>(),
+            })),
         }))?;
         return Ok(code);
     }
@@ -70,6 +77,36 @@ pub fn run(ctx: &Ctx, args: StatusArgs) -> anyhow::Result<i32> {
     }
     if !ctx.ns().is_empty() {
         writeln!(out, "Namespace {}", ctx.ns())?;
+    }
+    if let Some(m) = &merge {
+        let open: Vec<&str> = m
+            .conflicts
+            .iter()
+            .filter(|c| c.resolved.is_none())
+            .map(|c| ctx.show_key(&c.record.key))
+            .collect();
+        writeln!(
+            out,
+            "\nYou are merging {} into {}.",
+            m.theirs_label, m.ours_label
+        )?;
+        if open.is_empty() {
+            writeln!(out, "All conflicts resolved: run 'kvgit merge --continue'.")?;
+        } else {
+            writeln!(
+                out,
+                "Unresolved conflicts ({} of {}):",
+                open.len(),
+                m.conflicts.len()
+            )?;
+            for k in open {
+                writeln!(out, "  {}", p.removed(k))?;
+            }
+            writeln!(
+                out,
+                "  (use 'kvgit resolve' to settle them, then 'kvgit merge --continue')"
+            )?;
+        }
     }
     writeln!(out)?;
     if staged.is_empty() {

@@ -61,6 +61,23 @@ impl NewObjects {
         self.nodes.is_empty() && self.blobs.is_empty()
     }
 
+    /// Takes in the objects of another operation.
+    pub fn absorb(&mut self, other: NewObjects) {
+        for (id, bytes) in other.nodes {
+            if let Some(node) = other.cache.get(&id)
+                && !self.cache.contains_key(&id)
+            {
+                self.cache.insert(id, node.clone());
+                self.nodes.push((id, bytes));
+            }
+        }
+        for (id, bytes) in other.blobs {
+            if !self.blobs.iter().any(|(b, _)| *b == id) {
+                self.blobs.push((id, bytes));
+            }
+        }
+    }
+
     pub fn bytes(&self) -> usize {
         self.nodes
             .iter()

@@ -1,8 +1,16 @@
 //! The porcelain API: one function per user-level operation, each one read or
 //! one write transaction. The CLI calls these and renders what they return.
 
+mod merge;
+
+pub use merge::{
+    Choice, ConflictView, KeyReport, MergeOptions, MergeOutcome, MergeReport, MergeStatus, Side,
+};
+
 use crate::config::Config;
 use crate::error::{Error, Result};
+use crate::merge::state;
+use crate::merge::{self as merging, Attributes, Outcome, Sides, StrategyFlags};
 use crate::object::{Commit, Id, Value, ValueType, validate_key};
 use crate::ops::{Op, increment};
 use crate::refs::{self, Head, Move, ReflogEntry};
@@ -448,17 +456,11 @@ impl Repo {
     /// Removing a key that does not exist stages nothing at all.
     pub fn stage(&self, ops: Vec<Op>) -> Result<StageOutcome> {
         let max = self.config.max_value_size();
+        let attrs = self.attributes(StrategyFlags::default())?;
         let mut new = NewObjects::default();
-        let mut prepared = Vec::with_capacity(ops.len());
-        for op in ops {
-            validate_key(op.key())?;
-            let vref = match &op {
-                Op::Set { value, .. } => Some(encode_value(value, max, &mut new)?),
-                _ => None,
-            };
-            prepared.push((op, vref));
-        }
+        let prepared = prepare(ops, &attrs, max, &mut new)?;
         self.store.write(|w| {
+            state::refuse_during_merge(w, "stage changes")?;
             let head = refs::head_commit(w)?;
             let base = stage::base(w)?.unwrap_or(head);
             let base_tree = tree_of(w, base)?;
@@ -486,7 +488,9 @@ impl Repo {
                     }
                     Op::Incr { by, .. } => {
                         let now = current.map(|v| read_value(w, &v)).transpose()?;
-                        Some(encode_value(&increment(&key, now, by)?, max, &mut new)?)
+                        let next = increment(&key, now, by)?;
+                        attrs.check_type(&key, next.value_type())?;
+                        Some(encode_value(&next, max, &mut new)?)
                     }
                 };
                 if !order.contains(&key) {
@@ -527,7 +531,10 @@ impl Repo {
     /// also changed there (then nothing is committed and the keys are listed).
     pub fn commit(&self, opts: &CommitOptions) -> Result<CommitOutcome> {
         let expected = self.expected_head(opts.expect_head.as_deref())?;
+        let attrs = self.attributes(StrategyFlags::default())?;
+        let max = self.config.max_value_size();
         self.store.write(|w| {
+            state::refuse_during_merge(w, "commit")?;
             let head = refs::head_commit(w)?;
             check_expected(head, expected)?;
             let staged = stage::all(w)?;
@@ -536,21 +543,31 @@ impl Repo {
                 return Ok(CommitOutcome::NothingToCommit);
             }
             let head_tree = tree_of(w, head)?;
-            if base != head {
-                let base_tree = tree_of(w, base)?;
-                let mut conflicts = Vec::new();
-                for (key, s) in &staged {
+            let mut new = NewObjects::default();
+            let mut edits: Vec<(String, Option<ValRef>)> = Vec::with_capacity(staged.len());
+            let mut conflicts = Vec::new();
+            let base_tree = tree_of(w, base)?;
+            for (key, s) in &staged {
+                let ours = s.value().cloned();
+                if base != head {
                     let theirs = tree::get(w, &head_tree, key)?;
-                    if theirs != tree::get(w, &base_tree, key)? && theirs.as_ref() != s.value() {
-                        conflicts.push(key.clone());
+                    let before = tree::get(w, &base_tree, key)?;
+                    if theirs != before && theirs != ours {
+                        // Changed here and by the commits since staging.
+                        match merge_staged(
+                            w, &attrs, key, before, ours, theirs, base, head, opts, max, &mut new,
+                        )? {
+                            Ok(v) => edits.push((key.clone(), v)),
+                            Err(()) => conflicts.push(key.clone()),
+                        }
+                        continue;
                     }
                 }
-                if !conflicts.is_empty() {
-                    return Ok(CommitOutcome::Conflicts(conflicts));
-                }
+                edits.push((key.clone(), ours));
             }
-            let edits = staged.iter().map(|(k, s)| (k.clone(), s.value().cloned()));
-            let mut new = NewObjects::default();
+            if !conflicts.is_empty() {
+                return Ok(CommitOutcome::Conflicts(conflicts));
+            }
             let tree = tree::apply(w, head_tree, edits, &mut new)?;
             if tree == head_tree && !opts.allow_empty {
                 // What was staged is already in HEAD.
@@ -570,18 +587,12 @@ impl Repo {
     /// transaction, ignoring the staging area. Removing a missing key is a no-op.
     pub fn batch(&self, ops: Vec<Op>, opts: &CommitOptions) -> Result<CommitOutcome> {
         let max = self.config.max_value_size();
+        let attrs = self.attributes(StrategyFlags::default())?;
         let expected = self.expected_head(opts.expect_head.as_deref())?;
         let mut new = NewObjects::default();
-        let mut prepared = Vec::with_capacity(ops.len());
-        for op in ops {
-            validate_key(op.key())?;
-            let vref = match &op {
-                Op::Set { value, .. } => Some(encode_value(value, max, &mut new)?),
-                _ => None,
-            };
-            prepared.push((op, vref));
-        }
+        let prepared = prepare(ops, &attrs, max, &mut new)?;
         self.store.write(|w| {
+            state::refuse_during_merge(w, "commit a batch")?;
             let head = refs::head_commit(w)?;
             check_expected(head, expected)?;
             if prepared.is_empty() && !opts.allow_empty {
@@ -600,7 +611,9 @@ impl Repo {
                             None => tree::get(w, &head_tree, &key)?,
                         };
                         let now = current.map(|v| read_value(w, &v)).transpose()?;
-                        Some(encode_value(&increment(&key, now, by)?, max, &mut new)?)
+                        let next = increment(&key, now, by)?;
+                        attrs.check_type(&key, next.value_type())?;
+                        Some(encode_value(&next, max, &mut new)?)
                     }
                 };
                 pending.insert(key, next);
@@ -665,9 +678,16 @@ impl Repo {
                     }
                 ),
             };
+            if mode == ResetMode::Soft {
+                state::refuse_during_merge(w, "reset --soft")?;
+            }
             refs::move_head(w, head, target, &why)?;
             match mode {
-                ResetMode::Hard => stage::clear(w)?,
+                ResetMode::Hard => {
+                    // Like git, a hard reset also abandons a merge in progress.
+                    stage::clear(w)?;
+                    state::clear(w)?;
+                }
                 ResetMode::Soft => {
                     if !w.stage_is_empty()? {
                         stage::set_base(w, Some(target))?;
@@ -889,7 +909,7 @@ impl Repo {
     }
 }
 
-fn check_expected(head: Option<Id>, expected: Option<Option<Id>>) -> Result<()> {
+pub(crate) fn check_expected(head: Option<Id>, expected: Option<Option<Id>>) -> Result<()> {
     match expected {
         Some(exp) if exp != head => Err(Error::StaleHead {
             name: "HEAD".into(),
@@ -901,6 +921,7 @@ fn check_expected(head: Option<Id>, expected: Option<Option<Id>>) -> Result<()> 
 }
 
 fn refuse_if_staged(w: &mut WriteCtx<'_>, discard: bool) -> Result<()> {
+    state::refuse_during_merge(w, "switch branches")?;
     if !discard && !w.stage_is_empty()? {
         return Err(Error::refused(
             "you have staged changes",
@@ -918,20 +939,46 @@ fn write_commit(
     opts: &CommitOptions,
     verb: &str,
 ) -> Result<Id> {
+    write_commit_with_parents(
+        w,
+        new,
+        head.into_iter().collect(),
+        tree,
+        &opts.signature,
+        &opts.message,
+        &opts.meta,
+        verb,
+    )
+}
+
+/// Stores `new` and a commit of `tree`, and moves HEAD (its branch) from the
+/// first parent to it.
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn write_commit_with_parents(
+    w: &mut WriteCtx<'_>,
+    new: &NewObjects,
+    parents: Vec<Id>,
+    tree: Id,
+    sig: &Signature,
+    message: &str,
+    meta: &BTreeMap<String, String>,
+    verb: &str,
+) -> Result<Id> {
+    let head = parents.first().copied();
     let commit = Commit {
         tree,
-        parents: head.into_iter().collect(),
-        author: opts.signature.author.clone(),
-        time: opts.signature.time,
-        message: opts.message.clone(),
-        meta: opts.meta.clone(),
+        parents,
+        author: sig.author.clone(),
+        time: sig.time,
+        message: message.to_string(),
+        meta: meta.clone(),
     };
     w.put_objects(new)?;
     let id = w.put_commit(&commit)?;
-    let first_line = opts.message.lines().next().unwrap_or("");
+    let first_line = message.lines().next().unwrap_or("");
     let why = Move {
-        author: &opts.signature.author,
-        time: opts.signature.time,
+        author: &sig.author,
+        time: sig.time,
         message: format!(
             "{verb}{}: {first_line}",
             if head.is_none() { " (initial)" } else { "" }
@@ -939,6 +986,85 @@ fn write_commit(
     };
     refs::move_head(w, head, id, &why)?;
     Ok(id)
+}
+
+/// Validates edits and encodes the values they set (before the write
+/// transaction), checking types that rules fix.
+fn prepare(
+    ops: Vec<Op>,
+    attrs: &Attributes,
+    max: u64,
+    new: &mut NewObjects,
+) -> Result<Vec<(Op, Option<ValRef>)>> {
+    ops.into_iter()
+        .map(|op| {
+            validate_key(op.key())?;
+            let vref = match &op {
+                Op::Set { key, value } => {
+                    attrs.check_type(key, value.value_type())?;
+                    Some(encode_value(value, max, new)?)
+                }
+                _ => None,
+            };
+            Ok((op, vref))
+        })
+        .collect()
+}
+
+/// Resolves a staged key that the commits since staging also changed, with
+/// the key's strategy: ours is the staged value (the newest change), theirs
+/// the head's. `Err(())` when it stays a conflict.
+#[allow(clippy::too_many_arguments)]
+fn merge_staged(
+    w: &WriteCtx<'_>,
+    attrs: &Attributes,
+    key: &str,
+    base: Option<ValRef>,
+    ours: Option<ValRef>,
+    theirs: Option<ValRef>,
+    base_commit: Option<Id>,
+    head: Option<Id>,
+    opts: &CommitOptions,
+    max: u64,
+    new: &mut NewObjects,
+) -> Result<std::result::Result<Option<ValRef>, ()>> {
+    let strategy = attrs.strategy_for(key).value;
+    let decode = |v: &Option<ValRef>| v.as_ref().map(|v| read_value(w, v)).transpose();
+    let (b, o, t) = (decode(&base)?, decode(&ours)?, decode(&theirs)?);
+    let theirs_changed = match (strategy, head) {
+        (merging::Strategy::Lww, Some(head)) => {
+            let stop = match base_commit {
+                Some(b) => merging::ancestors(w, b)?,
+                None => Default::default(),
+            };
+            let times = merging::HistoryTimes {
+                r: w,
+                ours: None,
+                theirs: head,
+                stop,
+            };
+            merging::ChangeTimes::theirs(&times, key)?
+        }
+        _ => None,
+    };
+    let sides = Sides {
+        base: b.as_ref(),
+        ours: o.as_ref(),
+        theirs: t.as_ref(),
+        // A staged change is being committed now: the newest of all.
+        ours_changed: Some(merging::LastChange {
+            time: opts.signature.time,
+            commit: [0xff; 32],
+        }),
+        theirs_changed,
+    };
+    Ok(match merging::resolve(strategy, &sides) {
+        Outcome::Value(None) => Ok(None),
+        Outcome::Value(Some(v)) if Some(&v) == o.as_ref() => Ok(ours),
+        Outcome::Value(Some(v)) if Some(&v) == t.as_ref() => Ok(theirs),
+        Outcome::Value(Some(v)) => Ok(Some(encode_value(&v, max, new)?)),
+        Outcome::Conflict { .. } => Err(()),
+    })
 }
 
 /// The tree of a commit; the empty tree for none.
@@ -985,7 +1111,7 @@ fn value_type_of(r: &dyn ObjectRead, vref: &ValRef) -> Result<ValueType> {
 }
 
 /// Encodes a value for storage, refusing one over the size limit.
-fn encode_value(value: &Value, max: u64, new: &mut NewObjects) -> Result<ValRef> {
+pub(crate) fn encode_value(value: &Value, max: u64, new: &mut NewObjects) -> Result<ValRef> {
     let bytes = value.encode()?;
     if bytes.len() as u64 > max {
         return Err(Error::usage(format!(
