@@ -1,5 +1,5 @@
 //! The `kvgit` binary: parse, run, and map the outcome to an exit code in one
-//! place (`exit_code_of`).
+//! place (`classify`).
 
 mod cli;
 
@@ -17,8 +17,9 @@ fn main() -> ExitCode {
         Err(e) => {
             let code = e.exit_code();
             if wants_json && code == 2 {
-                print_json_error("usage", code, e.kind().as_str().unwrap_or("invalid usage"));
-                let _ = e.print();
+                let msg = e.to_string();
+                let first = msg.lines().next().unwrap_or("invalid usage");
+                print_json_error("usage", code, first.trim_start_matches("error: "));
             } else {
                 let _ = e.print();
             }
@@ -27,19 +28,20 @@ fn main() -> ExitCode {
     };
     let json = cli.global.json;
     let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| cli::run(cli)));
-    let (code, err) = match result {
-        Ok(Ok(code)) => (code, None),
-        Ok(Err(e)) => (exit_code_of(&e), Some(e)),
+    let (code, kind, err) = match result {
+        Ok(Ok(code)) => (code, "", None),
+        Ok(Err(e)) => {
+            let (code, kind) = classify(&e);
+            (code, kind, Some(e))
+        }
         Err(panic) => {
             let msg = panic
                 .downcast_ref::<String>()
                 .cloned()
                 .or_else(|| panic.downcast_ref::<&str>().map(|s| s.to_string()))
                 .unwrap_or_default();
-            (
-                10,
-                Some(anyhow::anyhow!("internal error (a bug in kvgit): {msg}")),
-            )
+            let e = anyhow::anyhow!("internal error (a bug in kvgit): {msg}");
+            (10, "internal", Some(e))
         }
     };
     if let Some(e) = err {
@@ -47,9 +49,6 @@ fn main() -> ExitCode {
             return ExitCode::SUCCESS;
         }
         if json {
-            let kind = e
-                .downcast_ref::<kvgit::Error>()
-                .map_or("error", kvgit::Error::kind);
             print_json_error(kind, code, &format!("{e:#}"));
         } else {
             eprintln!("error: {e:#}");
@@ -64,12 +63,19 @@ fn main() -> ExitCode {
     ExitCode::from(code as u8)
 }
 
-/// The exit code for an error (SPEC section 5).
-fn exit_code_of(e: &anyhow::Error) -> i32 {
+/// The exit code (SPEC section 5) and the JSON `kind` of an error.
+fn classify(e: &anyhow::Error) -> (i32, &'static str) {
     if let Some(k) = e.downcast_ref::<kvgit::Error>() {
-        return k.exit_code();
+        return (k.exit_code(), k.kind());
     }
-    10
+    if e.downcast_ref::<kvgit::object::ValueError>().is_some() {
+        return (2, "invalid_value");
+    }
+    if e.downcast_ref::<kvgit::object::KeyError>().is_some() {
+        return (2, "invalid_key");
+    }
+    // Anything else is a runtime failure: I/O on stdin/stdout and the like.
+    (10, "io")
 }
 
 fn is_broken_pipe(e: &anyhow::Error) -> bool {

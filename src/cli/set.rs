@@ -53,8 +53,10 @@ impl SetArgs {
         }
     }
 
-    fn read_value(&self) -> anyhow::Result<Value> {
-        let ty = self.value_type();
+    /// The value to set; `rule_type` is the type a rule fixes for the key,
+    /// used when no type is given.
+    fn read_value(&self, rule_type: Option<ValueType>) -> anyhow::Result<Value> {
+        let ty = self.value_type().or(rule_type);
         let raw = match (&self.file, self.value.as_deref()) {
             (Some(path), _) => Some(
                 std::fs::read(path)
@@ -96,9 +98,13 @@ pub struct IncrArgs {
 }
 
 pub fn set(ctx: &Ctx, args: SetArgs) -> anyhow::Result<i32> {
-    let value = args.read_value()?;
     let repo = ctx.open(true)?;
     let key = ctx.key(&args.key);
+    let rule_type = repo
+        .attributes(Default::default())?
+        .type_for(&key)
+        .map(|d| d.value);
+    let value = args.read_value(rule_type)?;
     repo.stage(vec![Op::Set {
         key,
         value: value.clone(),

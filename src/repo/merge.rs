@@ -417,11 +417,7 @@ impl Repo {
     /// Settles the conflicts whose keys match `patterns` (every conflict when
     /// `patterns` is empty). Returns the keys settled and, for a strategy
     /// that still conflicts, the keys left with the reason.
-    pub fn resolve_conflicts(
-        &self,
-        patterns: &[String],
-        choice: &Choice,
-    ) -> Result<Settled> {
+    pub fn resolve_conflicts(&self, patterns: &[String], choice: &Choice) -> Result<Settled> {
         let matchers = patterns
             .iter()
             .map(|p| merge::rules::compile_glob(p).map_err(Error::Usage))
@@ -430,11 +426,7 @@ impl Repo {
     }
 
     /// Settles the conflicts of exactly these keys (no glob syntax).
-    pub fn resolve_keys(
-        &self,
-        keys: &[String],
-        choice: &Choice,
-    ) -> Result<Settled> {
+    pub fn resolve_keys(&self, keys: &[String], choice: &Choice) -> Result<Settled> {
         let matchers = keys
             .iter()
             .map(|k| {
