@@ -43,6 +43,15 @@ _kvgit() {
             kvgit,diff)
                 cmd="kvgit__subcmd__diff"
                 ;;
+            kvgit,export)
+                cmd="kvgit__subcmd__export"
+                ;;
+            kvgit,fsck)
+                cmd="kvgit__subcmd__fsck"
+                ;;
+            kvgit,gc)
+                cmd="kvgit__subcmd__gc"
+                ;;
             kvgit,generate-docs)
                 cmd="kvgit__subcmd__generate__subcmd__docs"
                 ;;
@@ -51,6 +60,9 @@ _kvgit() {
                 ;;
             kvgit,help)
                 cmd="kvgit__subcmd__help"
+                ;;
+            kvgit,import)
+                cmd="kvgit__subcmd__import"
                 ;;
             kvgit,incr)
                 cmd="kvgit__subcmd__incr"
@@ -190,6 +202,15 @@ _kvgit() {
             kvgit__subcmd__help,diff)
                 cmd="kvgit__subcmd__help__subcmd__diff"
                 ;;
+            kvgit__subcmd__help,export)
+                cmd="kvgit__subcmd__help__subcmd__export"
+                ;;
+            kvgit__subcmd__help,fsck)
+                cmd="kvgit__subcmd__help__subcmd__fsck"
+                ;;
+            kvgit__subcmd__help,gc)
+                cmd="kvgit__subcmd__help__subcmd__gc"
+                ;;
             kvgit__subcmd__help,generate-docs)
                 cmd="kvgit__subcmd__help__subcmd__generate__subcmd__docs"
                 ;;
@@ -198,6 +219,9 @@ _kvgit() {
                 ;;
             kvgit__subcmd__help,help)
                 cmd="kvgit__subcmd__help__subcmd__help"
+                ;;
+            kvgit__subcmd__help,import)
+                cmd="kvgit__subcmd__help__subcmd__import"
                 ;;
             kvgit__subcmd__help,incr)
                 cmd="kvgit__subcmd__help__subcmd__incr"
@@ -272,7 +296,7 @@ _kvgit() {
 
     case "${cmd}" in
         kvgit)
-            opts="-C -q -h -V --json --color --quiet --ns --lock-timeout --help --version init config set get rm incr ls status commit batch reset log show diff branch switch checkout tag reflog merge conflicts resolve check-attr completions generate-docs help"
+            opts="-C -q -h -V --json --color --quiet --ns --lock-timeout --help --version init config set get rm incr ls status commit batch reset log show diff branch switch checkout tag reflog merge conflicts resolve check-attr gc fsck import export completions generate-docs help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1117,6 +1141,120 @@ _kvgit() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        kvgit__subcmd__export)
+            opts="-C -q -h --format --json --color --quiet --ns --lock-timeout --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --format)
+                    COMPREPLY=($(compgen -W "json jsonl" -- "${cur}"))
+                    return 0
+                    ;;
+                -C)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --ns)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --lock-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        kvgit__subcmd__fsck)
+            opts="-C -q -h --json --color --quiet --ns --lock-timeout --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                -C)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --ns)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --lock-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        kvgit__subcmd__gc)
+            opts="-C -q -h --prune-older-than --dry-run --expire-reflog --high-water --low-water --protect --json --color --quiet --ns --lock-timeout --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --prune-older-than)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --expire-reflog)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --high-water)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --low-water)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --protect)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -C)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --ns)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --lock-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         kvgit__subcmd__generate__subcmd__docs)
             opts="-C -q -h --json --color --quiet --ns --lock-timeout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
@@ -1186,7 +1324,7 @@ _kvgit() {
             return 0
             ;;
         kvgit__subcmd__help)
-            opts="init config set get rm incr ls status commit batch reset log show diff branch switch checkout tag reflog merge conflicts resolve check-attr completions generate-docs help"
+            opts="init config set get rm incr ls status commit batch reset log show diff branch switch checkout tag reflog merge conflicts resolve check-attr gc fsck import export completions generate-docs help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1437,6 +1575,48 @@ _kvgit() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        kvgit__subcmd__help__subcmd__export)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        kvgit__subcmd__help__subcmd__fsck)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        kvgit__subcmd__help__subcmd__gc)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         kvgit__subcmd__help__subcmd__generate__subcmd__docs)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -1466,6 +1646,20 @@ _kvgit() {
             return 0
             ;;
         kvgit__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        kvgit__subcmd__help__subcmd__import)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1675,6 +1869,52 @@ _kvgit() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        kvgit__subcmd__import)
+            opts="-m -C -q -h --format --message --expect-head --json --color --quiet --ns --lock-timeout --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --format)
+                    COMPREPLY=($(compgen -W "json jsonl" -- "${cur}"))
+                    return 0
+                    ;;
+                --message)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -m)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --expect-head)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -C)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --ns)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --lock-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         kvgit__subcmd__incr)
             opts="-C -q -h --json --color --quiet --ns --lock-timeout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
@@ -1706,7 +1946,7 @@ _kvgit() {
             return 0
             ;;
         kvgit__subcmd__init)
-            opts="-b -q -h --initial-branch --json --color --quiet --ns --lock-timeout --help"
+            opts="-b -C -q -h --initial-branch --json --color --quiet --ns --lock-timeout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1717,6 +1957,10 @@ _kvgit() {
                     return 0
                     ;;
                 -b)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -C)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

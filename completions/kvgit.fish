@@ -57,10 +57,15 @@ complete -c kvgit -n "__fish_kvgit_needs_command" -f -a "merge" -d 'Merge a bran
 complete -c kvgit -n "__fish_kvgit_needs_command" -f -a "conflicts" -d 'List the conflicts of the merge in progress'
 complete -c kvgit -n "__fish_kvgit_needs_command" -f -a "resolve" -d 'Settle conflicts of the merge in progress'
 complete -c kvgit -n "__fish_kvgit_needs_command" -f -a "check-attr" -d 'Show the type, merge strategy and gc class that apply to keys, and why'
+complete -c kvgit -n "__fish_kvgit_needs_command" -f -a "gc" -d 'Remove unreachable objects, evict cold keys over high water, compact'
+complete -c kvgit -n "__fish_kvgit_needs_command" -f -a "fsck" -d 'Verify every reachable object and reference'
+complete -c kvgit -n "__fish_kvgit_needs_command" -f -a "import" -d 'Load keys from a JSON or JSON Lines file as one commit'
+complete -c kvgit -n "__fish_kvgit_needs_command" -f -a "export" -d 'Write keys as JSON Lines or JSON'
 complete -c kvgit -n "__fish_kvgit_needs_command" -f -a "completions" -d 'Print a shell completion script'
 complete -c kvgit -n "__fish_kvgit_needs_command" -f -a "generate-docs" -d 'Write completions/ and man/ into a directory (for the source tree)'
 complete -c kvgit -n "__fish_kvgit_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c kvgit -n "__fish_kvgit_using_subcommand init" -s b -l initial-branch -d 'Name of the first branch' -r
+complete -c kvgit -n "__fish_kvgit_using_subcommand init" -s C -d 'Run as if kvgit was started in DIR' -r -F
 complete -c kvgit -n "__fish_kvgit_using_subcommand init" -l color -d 'When to colour output' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -232,7 +237,7 @@ complete -c kvgit -n "__fish_kvgit_using_subcommand commit" -l allow-empty -d 'C
 complete -c kvgit -n "__fish_kvgit_using_subcommand commit" -l json -d 'Print machine-readable JSON on stdout (see docs/json.md)'
 complete -c kvgit -n "__fish_kvgit_using_subcommand commit" -s q -l quiet -d 'Print only what was asked for'
 complete -c kvgit -n "__fish_kvgit_using_subcommand commit" -s h -l help -d 'Print help'
-complete -c kvgit -n "__fish_kvgit_using_subcommand batch" -s m -l message -d 'The commit message [default: "batch: N operations"]' -r
+complete -c kvgit -n "__fish_kvgit_using_subcommand batch" -s m -l message -d 'The commit message [default: "Apply N operations"]' -r
 complete -c kvgit -n "__fish_kvgit_using_subcommand batch" -l file -d 'Read operations from this file instead of stdin' -r -F
 complete -c kvgit -n "__fish_kvgit_using_subcommand batch" -l author -d 'Record this author instead of the configured one' -r
 complete -c kvgit -n "__fish_kvgit_using_subcommand batch" -l meta -d 'Attach metadata to the commit (repeatable)' -r
@@ -453,6 +458,54 @@ complete -c kvgit -n "__fish_kvgit_using_subcommand check-attr" -l lock-timeout 
 complete -c kvgit -n "__fish_kvgit_using_subcommand check-attr" -l json -d 'Print machine-readable JSON on stdout (see docs/json.md)'
 complete -c kvgit -n "__fish_kvgit_using_subcommand check-attr" -s q -l quiet -d 'Print only what was asked for'
 complete -c kvgit -n "__fish_kvgit_using_subcommand check-attr" -s h -l help -d 'Print help'
+complete -c kvgit -n "__fish_kvgit_using_subcommand gc" -l prune-older-than -d 'Keep unreachable objects younger than this (e.g. 1h, 30m, 2d, now)' -r
+complete -c kvgit -n "__fish_kvgit_using_subcommand gc" -l expire-reflog -d 'Forget reflog entries older than this first (e.g. 90d, now; default: gc.reflog-expire, else never)' -r
+complete -c kvgit -n "__fish_kvgit_using_subcommand gc" -l high-water -d 'Evict the coldest keys when the branch\'s live data exceeds this (e.g. 10MiB)' -r
+complete -c kvgit -n "__fish_kvgit_using_subcommand gc" -l low-water -d 'Evict down to this much live data [default: 80% of high water]' -r
+complete -c kvgit -n "__fish_kvgit_using_subcommand gc" -l protect -d 'Never evict keys matching this glob (repeatable; __* and */__* always are)' -r
+complete -c kvgit -n "__fish_kvgit_using_subcommand gc" -s C -d 'Run as if kvgit was started in DIR' -r -F
+complete -c kvgit -n "__fish_kvgit_using_subcommand gc" -l color -d 'When to colour output' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c kvgit -n "__fish_kvgit_using_subcommand gc" -l ns -d 'Work inside a namespace: keys are relative to PREFIX/' -r
+complete -c kvgit -n "__fish_kvgit_using_subcommand gc" -l lock-timeout -d 'How long to wait for another process\'s write, e.g. 30, 2.5s, 500ms, 1m' -r
+complete -c kvgit -n "__fish_kvgit_using_subcommand gc" -l dry-run -d 'Report what would be removed; change nothing'
+complete -c kvgit -n "__fish_kvgit_using_subcommand gc" -l json -d 'Print machine-readable JSON on stdout (see docs/json.md)'
+complete -c kvgit -n "__fish_kvgit_using_subcommand gc" -s q -l quiet -d 'Print only what was asked for'
+complete -c kvgit -n "__fish_kvgit_using_subcommand gc" -s h -l help -d 'Print help'
+complete -c kvgit -n "__fish_kvgit_using_subcommand fsck" -s C -d 'Run as if kvgit was started in DIR' -r -F
+complete -c kvgit -n "__fish_kvgit_using_subcommand fsck" -l color -d 'When to colour output' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c kvgit -n "__fish_kvgit_using_subcommand fsck" -l ns -d 'Work inside a namespace: keys are relative to PREFIX/' -r
+complete -c kvgit -n "__fish_kvgit_using_subcommand fsck" -l lock-timeout -d 'How long to wait for another process\'s write, e.g. 30, 2.5s, 500ms, 1m' -r
+complete -c kvgit -n "__fish_kvgit_using_subcommand fsck" -l json -d 'Print machine-readable JSON on stdout (see docs/json.md)'
+complete -c kvgit -n "__fish_kvgit_using_subcommand fsck" -s q -l quiet -d 'Print only what was asked for'
+complete -c kvgit -n "__fish_kvgit_using_subcommand fsck" -s h -l help -d 'Print help'
+complete -c kvgit -n "__fish_kvgit_using_subcommand import" -l format -d 'The input format [default: json for a .json file, else jsonl]' -r -f -a "json\t'One object {key: value}; values get their natural JSON type'
+jsonl\t'One {"key", "type", "value"} a line; keeps every type exactly'"
+complete -c kvgit -n "__fish_kvgit_using_subcommand import" -s m -l message -d 'The commit message [default: "Import FILE"]' -r
+complete -c kvgit -n "__fish_kvgit_using_subcommand import" -l expect-head -d 'Fail (exit 4) unless HEAD is at REV' -r
+complete -c kvgit -n "__fish_kvgit_using_subcommand import" -s C -d 'Run as if kvgit was started in DIR' -r -F
+complete -c kvgit -n "__fish_kvgit_using_subcommand import" -l color -d 'When to colour output' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c kvgit -n "__fish_kvgit_using_subcommand import" -l ns -d 'Work inside a namespace: keys are relative to PREFIX/' -r
+complete -c kvgit -n "__fish_kvgit_using_subcommand import" -l lock-timeout -d 'How long to wait for another process\'s write, e.g. 30, 2.5s, 500ms, 1m' -r
+complete -c kvgit -n "__fish_kvgit_using_subcommand import" -l json -d 'Print machine-readable JSON on stdout (see docs/json.md)'
+complete -c kvgit -n "__fish_kvgit_using_subcommand import" -s q -l quiet -d 'Print only what was asked for'
+complete -c kvgit -n "__fish_kvgit_using_subcommand import" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c kvgit -n "__fish_kvgit_using_subcommand export" -l format -d 'The output format' -r -f -a "json\t'One object {key: value}; values get their natural JSON type'
+jsonl\t'One {"key", "type", "value"} a line; keeps every type exactly'"
+complete -c kvgit -n "__fish_kvgit_using_subcommand export" -s C -d 'Run as if kvgit was started in DIR' -r -F
+complete -c kvgit -n "__fish_kvgit_using_subcommand export" -l color -d 'When to colour output' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c kvgit -n "__fish_kvgit_using_subcommand export" -l ns -d 'Work inside a namespace: keys are relative to PREFIX/' -r
+complete -c kvgit -n "__fish_kvgit_using_subcommand export" -l lock-timeout -d 'How long to wait for another process\'s write, e.g. 30, 2.5s, 500ms, 1m' -r
+complete -c kvgit -n "__fish_kvgit_using_subcommand export" -l json -d 'Print machine-readable JSON on stdout (see docs/json.md)'
+complete -c kvgit -n "__fish_kvgit_using_subcommand export" -s q -l quiet -d 'Print only what was asked for'
+complete -c kvgit -n "__fish_kvgit_using_subcommand export" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c kvgit -n "__fish_kvgit_using_subcommand completions" -s C -d 'Run as if kvgit was started in DIR' -r -F
 complete -c kvgit -n "__fish_kvgit_using_subcommand completions" -l color -d 'When to colour output' -r -f -a "auto\t''
 always\t''
@@ -471,32 +524,36 @@ complete -c kvgit -n "__fish_kvgit_using_subcommand generate-docs" -l lock-timeo
 complete -c kvgit -n "__fish_kvgit_using_subcommand generate-docs" -l json -d 'Print machine-readable JSON on stdout (see docs/json.md)'
 complete -c kvgit -n "__fish_kvgit_using_subcommand generate-docs" -s q -l quiet -d 'Print only what was asked for'
 complete -c kvgit -n "__fish_kvgit_using_subcommand generate-docs" -s h -l help -d 'Print help'
-complete -c kvgit -n "__fish_kvgit_using_subcommand help; and not __fish_seen_subcommand_from init config set get rm incr ls status commit batch reset log show diff branch switch checkout tag reflog merge conflicts resolve check-attr completions generate-docs help" -f -a "init" -d 'Create a repository'
-complete -c kvgit -n "__fish_kvgit_using_subcommand help; and not __fish_seen_subcommand_from init config set get rm incr ls status commit batch reset log show diff branch switch checkout tag reflog merge conflicts resolve check-attr completions generate-docs help" -f -a "config" -d 'Read and write settings'
-complete -c kvgit -n "__fish_kvgit_using_subcommand help; and not __fish_seen_subcommand_from init config set get rm incr ls status commit batch reset log show diff branch switch checkout tag reflog merge conflicts resolve check-attr completions generate-docs help" -f -a "set" -d 'Stage a value for a key'
-complete -c kvgit -n "__fish_kvgit_using_subcommand help; and not __fish_seen_subcommand_from init config set get rm incr ls status commit batch reset log show diff branch switch checkout tag reflog merge conflicts resolve check-attr completions generate-docs help" -f -a "get" -d 'Print the value of a key'
-complete -c kvgit -n "__fish_kvgit_using_subcommand help; and not __fish_seen_subcommand_from init config set get rm incr ls status commit batch reset log show diff branch switch checkout tag reflog merge conflicts resolve check-attr completions generate-docs help" -f -a "rm" -d 'Stage the removal of keys'
-complete -c kvgit -n "__fish_kvgit_using_subcommand help; and not __fish_seen_subcommand_from init config set get rm incr ls status commit batch reset log show diff branch switch checkout tag reflog merge conflicts resolve check-attr completions generate-docs help" -f -a "incr" -d 'Stage an increment of an int or float key (a missing key starts at 0)'
-complete -c kvgit -n "__fish_kvgit_using_subcommand help; and not __fish_seen_subcommand_from init config set get rm incr ls status commit batch reset log show diff branch switch checkout tag reflog merge conflicts resolve check-attr completions generate-docs help" -f -a "ls" -d 'List keys'
-complete -c kvgit -n "__fish_kvgit_using_subcommand help; and not __fish_seen_subcommand_from init config set get rm incr ls status commit batch reset log show diff branch switch checkout tag reflog merge conflicts resolve check-attr completions generate-docs help" -f -a "status" -d 'Show the branch, HEAD and staged changes'
-complete -c kvgit -n "__fish_kvgit_using_subcommand help; and not __fish_seen_subcommand_from init config set get rm incr ls status commit batch reset log show diff branch switch checkout tag reflog merge conflicts resolve check-attr completions generate-docs help" -f -a "commit" -d 'Commit the staged changes'
-complete -c kvgit -n "__fish_kvgit_using_subcommand help; and not __fish_seen_subcommand_from init config set get rm incr ls status commit batch reset log show diff branch switch checkout tag reflog merge conflicts resolve check-attr completions generate-docs help" -f -a "batch" -d 'Apply operations from stdin or a file as one commit'
-complete -c kvgit -n "__fish_kvgit_using_subcommand help; and not __fish_seen_subcommand_from init config set get rm incr ls status commit batch reset log show diff branch switch checkout tag reflog merge conflicts resolve check-attr completions generate-docs help" -f -a "reset" -d 'Unstage keys, or move the current branch'
-complete -c kvgit -n "__fish_kvgit_using_subcommand help; and not __fish_seen_subcommand_from init config set get rm incr ls status commit batch reset log show diff branch switch checkout tag reflog merge conflicts resolve check-attr completions generate-docs help" -f -a "log" -d 'Show commit history'
-complete -c kvgit -n "__fish_kvgit_using_subcommand help; and not __fish_seen_subcommand_from init config set get rm incr ls status commit batch reset log show diff branch switch checkout tag reflog merge conflicts resolve check-attr completions generate-docs help" -f -a "show" -d 'Show a commit and its changes'
-complete -c kvgit -n "__fish_kvgit_using_subcommand help; and not __fish_seen_subcommand_from init config set get rm incr ls status commit batch reset log show diff branch switch checkout tag reflog merge conflicts resolve check-attr completions generate-docs help" -f -a "diff" -d 'Show changed keys between states'
-complete -c kvgit -n "__fish_kvgit_using_subcommand help; and not __fish_seen_subcommand_from init config set get rm incr ls status commit batch reset log show diff branch switch checkout tag reflog merge conflicts resolve check-attr completions generate-docs help" -f -a "branch" -d 'List, create, delete or rename branches'
-complete -c kvgit -n "__fish_kvgit_using_subcommand help; and not __fish_seen_subcommand_from init config set get rm incr ls status commit batch reset log show diff branch switch checkout tag reflog merge conflicts resolve check-attr completions generate-docs help" -f -a "switch" -d 'Switch to a branch'
-complete -c kvgit -n "__fish_kvgit_using_subcommand help; and not __fish_seen_subcommand_from init config set get rm incr ls status commit batch reset log show diff branch switch checkout tag reflog merge conflicts resolve check-attr completions generate-docs help" -f -a "checkout" -d 'Detach HEAD at a revision (or switch to a branch)'
-complete -c kvgit -n "__fish_kvgit_using_subcommand help; and not __fish_seen_subcommand_from init config set get rm incr ls status commit batch reset log show diff branch switch checkout tag reflog merge conflicts resolve check-attr completions generate-docs help" -f -a "tag" -d 'List, create or delete tags'
-complete -c kvgit -n "__fish_kvgit_using_subcommand help; and not __fish_seen_subcommand_from init config set get rm incr ls status commit batch reset log show diff branch switch checkout tag reflog merge conflicts resolve check-attr completions generate-docs help" -f -a "reflog" -d 'Show where branch heads and HEAD have been'
-complete -c kvgit -n "__fish_kvgit_using_subcommand help; and not __fish_seen_subcommand_from init config set get rm incr ls status commit batch reset log show diff branch switch checkout tag reflog merge conflicts resolve check-attr completions generate-docs help" -f -a "merge" -d 'Merge a branch, tag or commit into the current branch'
-complete -c kvgit -n "__fish_kvgit_using_subcommand help; and not __fish_seen_subcommand_from init config set get rm incr ls status commit batch reset log show diff branch switch checkout tag reflog merge conflicts resolve check-attr completions generate-docs help" -f -a "conflicts" -d 'List the conflicts of the merge in progress'
-complete -c kvgit -n "__fish_kvgit_using_subcommand help; and not __fish_seen_subcommand_from init config set get rm incr ls status commit batch reset log show diff branch switch checkout tag reflog merge conflicts resolve check-attr completions generate-docs help" -f -a "resolve" -d 'Settle conflicts of the merge in progress'
-complete -c kvgit -n "__fish_kvgit_using_subcommand help; and not __fish_seen_subcommand_from init config set get rm incr ls status commit batch reset log show diff branch switch checkout tag reflog merge conflicts resolve check-attr completions generate-docs help" -f -a "check-attr" -d 'Show the type, merge strategy and gc class that apply to keys, and why'
-complete -c kvgit -n "__fish_kvgit_using_subcommand help; and not __fish_seen_subcommand_from init config set get rm incr ls status commit batch reset log show diff branch switch checkout tag reflog merge conflicts resolve check-attr completions generate-docs help" -f -a "completions" -d 'Print a shell completion script'
-complete -c kvgit -n "__fish_kvgit_using_subcommand help; and not __fish_seen_subcommand_from init config set get rm incr ls status commit batch reset log show diff branch switch checkout tag reflog merge conflicts resolve check-attr completions generate-docs help" -f -a "generate-docs" -d 'Write completions/ and man/ into a directory (for the source tree)'
-complete -c kvgit -n "__fish_kvgit_using_subcommand help; and not __fish_seen_subcommand_from init config set get rm incr ls status commit batch reset log show diff branch switch checkout tag reflog merge conflicts resolve check-attr completions generate-docs help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c kvgit -n "__fish_kvgit_using_subcommand help; and not __fish_seen_subcommand_from init config set get rm incr ls status commit batch reset log show diff branch switch checkout tag reflog merge conflicts resolve check-attr gc fsck import export completions generate-docs help" -f -a "init" -d 'Create a repository'
+complete -c kvgit -n "__fish_kvgit_using_subcommand help; and not __fish_seen_subcommand_from init config set get rm incr ls status commit batch reset log show diff branch switch checkout tag reflog merge conflicts resolve check-attr gc fsck import export completions generate-docs help" -f -a "config" -d 'Read and write settings'
+complete -c kvgit -n "__fish_kvgit_using_subcommand help; and not __fish_seen_subcommand_from init config set get rm incr ls status commit batch reset log show diff branch switch checkout tag reflog merge conflicts resolve check-attr gc fsck import export completions generate-docs help" -f -a "set" -d 'Stage a value for a key'
+complete -c kvgit -n "__fish_kvgit_using_subcommand help; and not __fish_seen_subcommand_from init config set get rm incr ls status commit batch reset log show diff branch switch checkout tag reflog merge conflicts resolve check-attr gc fsck import export completions generate-docs help" -f -a "get" -d 'Print the value of a key'
+complete -c kvgit -n "__fish_kvgit_using_subcommand help; and not __fish_seen_subcommand_from init config set get rm incr ls status commit batch reset log show diff branch switch checkout tag reflog merge conflicts resolve check-attr gc fsck import export completions generate-docs help" -f -a "rm" -d 'Stage the removal of keys'
+complete -c kvgit -n "__fish_kvgit_using_subcommand help; and not __fish_seen_subcommand_from init config set get rm incr ls status commit batch reset log show diff branch switch checkout tag reflog merge conflicts resolve check-attr gc fsck import export completions generate-docs help" -f -a "incr" -d 'Stage an increment of an int or float key (a missing key starts at 0)'
+complete -c kvgit -n "__fish_kvgit_using_subcommand help; and not __fish_seen_subcommand_from init config set get rm incr ls status commit batch reset log show diff branch switch checkout tag reflog merge conflicts resolve check-attr gc fsck import export completions generate-docs help" -f -a "ls" -d 'List keys'
+complete -c kvgit -n "__fish_kvgit_using_subcommand help; and not __fish_seen_subcommand_from init config set get rm incr ls status commit batch reset log show diff branch switch checkout tag reflog merge conflicts resolve check-attr gc fsck import export completions generate-docs help" -f -a "status" -d 'Show the branch, HEAD and staged changes'
+complete -c kvgit -n "__fish_kvgit_using_subcommand help; and not __fish_seen_subcommand_from init config set get rm incr ls status commit batch reset log show diff branch switch checkout tag reflog merge conflicts resolve check-attr gc fsck import export completions generate-docs help" -f -a "commit" -d 'Commit the staged changes'
+complete -c kvgit -n "__fish_kvgit_using_subcommand help; and not __fish_seen_subcommand_from init config set get rm incr ls status commit batch reset log show diff branch switch checkout tag reflog merge conflicts resolve check-attr gc fsck import export completions generate-docs help" -f -a "batch" -d 'Apply operations from stdin or a file as one commit'
+complete -c kvgit -n "__fish_kvgit_using_subcommand help; and not __fish_seen_subcommand_from init config set get rm incr ls status commit batch reset log show diff branch switch checkout tag reflog merge conflicts resolve check-attr gc fsck import export completions generate-docs help" -f -a "reset" -d 'Unstage keys, or move the current branch'
+complete -c kvgit -n "__fish_kvgit_using_subcommand help; and not __fish_seen_subcommand_from init config set get rm incr ls status commit batch reset log show diff branch switch checkout tag reflog merge conflicts resolve check-attr gc fsck import export completions generate-docs help" -f -a "log" -d 'Show commit history'
+complete -c kvgit -n "__fish_kvgit_using_subcommand help; and not __fish_seen_subcommand_from init config set get rm incr ls status commit batch reset log show diff branch switch checkout tag reflog merge conflicts resolve check-attr gc fsck import export completions generate-docs help" -f -a "show" -d 'Show a commit and its changes'
+complete -c kvgit -n "__fish_kvgit_using_subcommand help; and not __fish_seen_subcommand_from init config set get rm incr ls status commit batch reset log show diff branch switch checkout tag reflog merge conflicts resolve check-attr gc fsck import export completions generate-docs help" -f -a "diff" -d 'Show changed keys between states'
+complete -c kvgit -n "__fish_kvgit_using_subcommand help; and not __fish_seen_subcommand_from init config set get rm incr ls status commit batch reset log show diff branch switch checkout tag reflog merge conflicts resolve check-attr gc fsck import export completions generate-docs help" -f -a "branch" -d 'List, create, delete or rename branches'
+complete -c kvgit -n "__fish_kvgit_using_subcommand help; and not __fish_seen_subcommand_from init config set get rm incr ls status commit batch reset log show diff branch switch checkout tag reflog merge conflicts resolve check-attr gc fsck import export completions generate-docs help" -f -a "switch" -d 'Switch to a branch'
+complete -c kvgit -n "__fish_kvgit_using_subcommand help; and not __fish_seen_subcommand_from init config set get rm incr ls status commit batch reset log show diff branch switch checkout tag reflog merge conflicts resolve check-attr gc fsck import export completions generate-docs help" -f -a "checkout" -d 'Detach HEAD at a revision (or switch to a branch)'
+complete -c kvgit -n "__fish_kvgit_using_subcommand help; and not __fish_seen_subcommand_from init config set get rm incr ls status commit batch reset log show diff branch switch checkout tag reflog merge conflicts resolve check-attr gc fsck import export completions generate-docs help" -f -a "tag" -d 'List, create or delete tags'
+complete -c kvgit -n "__fish_kvgit_using_subcommand help; and not __fish_seen_subcommand_from init config set get rm incr ls status commit batch reset log show diff branch switch checkout tag reflog merge conflicts resolve check-attr gc fsck import export completions generate-docs help" -f -a "reflog" -d 'Show where branch heads and HEAD have been'
+complete -c kvgit -n "__fish_kvgit_using_subcommand help; and not __fish_seen_subcommand_from init config set get rm incr ls status commit batch reset log show diff branch switch checkout tag reflog merge conflicts resolve check-attr gc fsck import export completions generate-docs help" -f -a "merge" -d 'Merge a branch, tag or commit into the current branch'
+complete -c kvgit -n "__fish_kvgit_using_subcommand help; and not __fish_seen_subcommand_from init config set get rm incr ls status commit batch reset log show diff branch switch checkout tag reflog merge conflicts resolve check-attr gc fsck import export completions generate-docs help" -f -a "conflicts" -d 'List the conflicts of the merge in progress'
+complete -c kvgit -n "__fish_kvgit_using_subcommand help; and not __fish_seen_subcommand_from init config set get rm incr ls status commit batch reset log show diff branch switch checkout tag reflog merge conflicts resolve check-attr gc fsck import export completions generate-docs help" -f -a "resolve" -d 'Settle conflicts of the merge in progress'
+complete -c kvgit -n "__fish_kvgit_using_subcommand help; and not __fish_seen_subcommand_from init config set get rm incr ls status commit batch reset log show diff branch switch checkout tag reflog merge conflicts resolve check-attr gc fsck import export completions generate-docs help" -f -a "check-attr" -d 'Show the type, merge strategy and gc class that apply to keys, and why'
+complete -c kvgit -n "__fish_kvgit_using_subcommand help; and not __fish_seen_subcommand_from init config set get rm incr ls status commit batch reset log show diff branch switch checkout tag reflog merge conflicts resolve check-attr gc fsck import export completions generate-docs help" -f -a "gc" -d 'Remove unreachable objects, evict cold keys over high water, compact'
+complete -c kvgit -n "__fish_kvgit_using_subcommand help; and not __fish_seen_subcommand_from init config set get rm incr ls status commit batch reset log show diff branch switch checkout tag reflog merge conflicts resolve check-attr gc fsck import export completions generate-docs help" -f -a "fsck" -d 'Verify every reachable object and reference'
+complete -c kvgit -n "__fish_kvgit_using_subcommand help; and not __fish_seen_subcommand_from init config set get rm incr ls status commit batch reset log show diff branch switch checkout tag reflog merge conflicts resolve check-attr gc fsck import export completions generate-docs help" -f -a "import" -d 'Load keys from a JSON or JSON Lines file as one commit'
+complete -c kvgit -n "__fish_kvgit_using_subcommand help; and not __fish_seen_subcommand_from init config set get rm incr ls status commit batch reset log show diff branch switch checkout tag reflog merge conflicts resolve check-attr gc fsck import export completions generate-docs help" -f -a "export" -d 'Write keys as JSON Lines or JSON'
+complete -c kvgit -n "__fish_kvgit_using_subcommand help; and not __fish_seen_subcommand_from init config set get rm incr ls status commit batch reset log show diff branch switch checkout tag reflog merge conflicts resolve check-attr gc fsck import export completions generate-docs help" -f -a "completions" -d 'Print a shell completion script'
+complete -c kvgit -n "__fish_kvgit_using_subcommand help; and not __fish_seen_subcommand_from init config set get rm incr ls status commit batch reset log show diff branch switch checkout tag reflog merge conflicts resolve check-attr gc fsck import export completions generate-docs help" -f -a "generate-docs" -d 'Write completions/ and man/ into a directory (for the source tree)'
+complete -c kvgit -n "__fish_kvgit_using_subcommand help; and not __fish_seen_subcommand_from init config set get rm incr ls status commit batch reset log show diff branch switch checkout tag reflog merge conflicts resolve check-attr gc fsck import export completions generate-docs help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c kvgit -n "__fish_kvgit_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "get" -d 'Print a setting (repository first, then user, unless --global)'
 complete -c kvgit -n "__fish_kvgit_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "set" -d 'Change a setting'
 complete -c kvgit -n "__fish_kvgit_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "unset" -d 'Remove a setting'

@@ -20,6 +20,26 @@ pub const KNOWN_KEYS: &[(&str, Kind, &str)] = &[
         "largest value accepted, e.g. 64MiB",
     ),
     (
+        "gc.high-water",
+        Kind::Size,
+        "evict the coldest keys after a commit above this live size",
+    ),
+    (
+        "gc.low-water",
+        Kind::Size,
+        "evict down to this live size (default 80% of high water)",
+    ),
+    (
+        "gc.protect",
+        Kind::List,
+        "globs of keys eviction never drops (comma-separated)",
+    ),
+    (
+        "gc.reflog-expire",
+        Kind::Text,
+        "gc forgets reflog entries older than this (e.g. 90d; never by default)",
+    ),
+    (
         "merge.default",
         Kind::Choice(&STRATEGY_NAMES),
         "strategy for keys no rule or flag decides",
@@ -36,6 +56,8 @@ pub enum Kind {
     Text,
     Choice(&'static [&'static str]),
     Size,
+    /// A list of strings, given to `config set` comma-separated.
+    List,
 }
 
 /// The default for `core.max-value-size`.
@@ -161,7 +183,7 @@ impl Config {
     }
 }
 
-fn size_of_value(v: &toml::Value) -> std::result::Result<u64, String> {
+pub fn size_of_value(v: &toml::Value) -> std::result::Result<u64, String> {
     match v {
         toml::Value::Integer(i) if *i >= 0 => Ok(*i as u64),
         toml::Value::String(s) => parse_size(s),
@@ -180,6 +202,10 @@ fn check_kind(key: &str, kind: Kind, v: &toml::Value) -> std::result::Result<(),
         Kind::Size => size_of_value(v)
             .map(|_| ())
             .map_err(|e| format!("{key}: {e}")),
+        Kind::List => match v.as_array() {
+            Some(a) if a.iter().all(toml::Value::is_str) => Ok(()),
+            _ => Err(format!("{key} must be a list of strings")),
+        },
     }
 }
 
@@ -357,6 +383,14 @@ fn typed_item(key: &str, kind: Kind, text: &str) -> Result<toml_edit::Item> {
                 choices.join(", ")
             )));
         }
+        Kind::List => {
+            let list: toml_edit::Array = text
+                .split(',')
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .collect();
+            toml_edit::value(list)
+        }
         Kind::Text | Kind::Choice(_) => toml_edit::value(text),
     };
     Ok(value)
@@ -366,6 +400,7 @@ fn typed_item(key: &str, kind: Kind, text: &str) -> Result<toml_edit::Item> {
 pub fn display_value(v: &toml::Value) -> String {
     match v {
         toml::Value::String(s) => s.clone(),
+        toml::Value::Array(a) => a.iter().map(display_value).collect::<Vec<_>>().join(","),
         other => other.to_string(),
     }
 }

@@ -16,7 +16,8 @@ pub enum Error {
     /// Bad usage or input not covered by a more specific variant.
     #[error("{0}")]
     Usage(String),
-    #[error("unknown revision '{0}'")]
+    /// The name (quoted by the caller) and what is wrong with it.
+    #[error("unknown revision {0}")]
     UnknownRevision(String),
     #[error("ambiguous revision '{prefix}': it matches {}", candidates.join(", "))]
     AmbiguousRevision {

@@ -8,6 +8,8 @@
 
 pub mod config;
 pub mod error;
+pub mod fsck;
+pub mod gc;
 pub mod merge;
 pub mod object;
 pub mod ops;

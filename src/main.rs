@@ -17,9 +17,15 @@ fn main() -> ExitCode {
         Err(e) => {
             let code = e.exit_code();
             if wants_json && code == 2 {
+                // clap's message without its usage and help lines, on one line.
                 let msg = e.to_string();
-                let first = msg.lines().next().unwrap_or("invalid usage");
-                print_json_error("usage", code, first.trim_start_matches("error: "));
+                let text: Vec<&str> = msg
+                    .lines()
+                    .map(str::trim)
+                    .take_while(|l| !l.starts_with("Usage:") && !l.starts_with("For more"))
+                    .filter(|l| !l.is_empty())
+                    .collect();
+                print_json_error("usage", code, text.join(" ").trim_start_matches("error: "));
             } else {
                 let _ = e.print();
             }

@@ -1,5 +1,6 @@
-//! Revisions: `NAME`, `HEAD` (or `@`), an id prefix of 4+ hex digits, each
-//! followed by any number of `~N`, `^` and `^N` steps.
+//! Revisions: `NAME`, `HEAD` (or `@`), an id prefix of 4+ hex digits, or a
+//! reflog entry `NAME@{N}` (the Nth most recent position of HEAD or a
+//! branch), each followed by any number of `~N`, `^` and `^N` steps.
 
 use crate::error::{Error, Result};
 use crate::object::Id;
@@ -68,7 +69,7 @@ pub fn resolve(r: &dyn Reader, text: &str) -> Result<Id> {
                 let commit = r.commit(&id)?;
                 *commit.parents.get(n as usize - 1).ok_or_else(|| {
                     Error::UnknownRevision(format!(
-                        "{text}: commit {} has {} parent(s)",
+                        "'{text}': commit {} has {} parent(s)",
                         id.short(),
                         commit.parents.len()
                     ))
@@ -78,7 +79,7 @@ pub fn resolve(r: &dyn Reader, text: &str) -> Result<Id> {
                 for walked in 0..n {
                     id = *r.commit(&id)?.parents.first().ok_or_else(|| {
                         Error::UnknownRevision(format!(
-                            "{text}: history ends {walked} commit(s) back"
+                            "'{text}': history ends {walked} commit(s) back"
                         ))
                     })?;
                 }
@@ -90,13 +91,35 @@ pub fn resolve(r: &dyn Reader, text: &str) -> Result<Id> {
 }
 
 fn resolve_base(r: &dyn Reader, base: &str) -> Result<Id> {
+    if let Some((name, n)) = base.strip_suffix('}').and_then(|b| b.split_once("@{")) {
+        let n: usize = n
+            .parse()
+            .map_err(|_| Error::Usage(format!("invalid revision '{base}': expected NAME@{{N}}")))?;
+        let log = match name {
+            "HEAD" | "" => refs::HEAD.to_string(),
+            branch => refs::branch_ref(branch),
+        };
+        let entries = refs::read_reflog(r, &log)?;
+        return entries
+            .iter()
+            .rev()
+            .nth(n)
+            .and_then(|e| e.new)
+            .ok_or_else(|| {
+                Error::UnknownRevision(format!(
+                    "'{base}': the reflog of {} has {} entries",
+                    if name.is_empty() { "HEAD" } else { name },
+                    entries.len()
+                ))
+            });
+    }
     if base == "HEAD" || base == "@" {
         return refs::head_commit(r)?.ok_or_else(|| {
             let branch = match refs::read_head(r) {
                 Ok(Head::Branch(b)) => b,
                 _ => "HEAD".into(),
             };
-            Error::UnknownRevision(format!("HEAD (branch '{branch}' has no commits yet)"))
+            Error::UnknownRevision(format!("'HEAD': branch '{branch}' has no commits yet"))
         });
     }
     if let Some(id) = r.ref_get(&refs::branch_ref(base))? {
@@ -111,7 +134,7 @@ fn resolve_base(r: &dyn Reader, base: &str) -> Result<Id> {
         let high = Id::from_hex(&format!("{prefix:f<64}")).expect("hex digits");
         let found = r.commit_ids_between(low.0, high.0, 10)?;
         return match found.as_slice() {
-            [] => Err(Error::UnknownRevision(base.to_string())),
+            [] => Err(Error::UnknownRevision(format!("'{base}'"))),
             [one] => Ok(*one),
             many => Err(Error::AmbiguousRevision {
                 prefix: base.to_string(),
@@ -119,7 +142,7 @@ fn resolve_base(r: &dyn Reader, base: &str) -> Result<Id> {
             }),
         };
     }
-    Err(Error::UnknownRevision(base.to_string()))
+    Err(Error::UnknownRevision(format!("'{base}'")))
 }
 
 #[cfg(test)]
@@ -146,5 +169,8 @@ mod tests {
         assert!(Rev::parse("~1").is_err());
         assert!(Rev::parse("").is_err());
         assert!(Rev::parse("HEAD~99999999999999").is_err());
+        let r = Rev::parse("main@{2}~1").expect("valid");
+        assert_eq!(r.base, "main@{2}");
+        assert_eq!(r.steps, vec![Step::Ancestor(1)]);
     }
 }

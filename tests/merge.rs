@@ -27,7 +27,7 @@ impl Env {
 
     fn with_config(config: &str) -> Env {
         let dir = tempfile::tempdir().expect("tempdir");
-        Repo::init(dir.path(), "main", Duration::from_secs(5)).expect("init");
+        Repo::init(dir.path(), "main", Duration::from_secs(5), 0).expect("init");
         std::fs::write(dir.path().join(".kvgit/config.toml"), config).expect("config");
         let repo = Repo::open(
             &dir.path().join(".kvgit"),
@@ -35,6 +35,7 @@ impl Env {
                 writable: true,
                 lock_timeout: Duration::from_secs(5),
                 user_config: None,
+                now: 0,
             },
         )
         .expect("open");

@@ -8,103 +8,11 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
-struct Out {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
+mod support;
 
-impl Out {
-    fn json(&self) -> Json {
-        serde_json::from_str(&self.stdout).unwrap_or_else(|e| {
-            panic!(
-                "stdout is not JSON ({e}): {}\nstderr: {}",
-                self.stdout, self.stderr
-            )
-        })
-    }
-}
-
-struct Env {
-    dir: tempfile::TempDir,
-    clock: std::cell::Cell<u64>,
-}
+use support::Env;
 
 impl Env {
-    fn new() -> Env {
-        let env = Env {
-            dir: tempfile::tempdir().expect("tempdir"),
-            clock: std::cell::Cell::new(1_700_000_000),
-        };
-        env.ok(&["init"]);
-        env
-    }
-
-    fn path(&self) -> &Path {
-        self.dir.path()
-    }
-
-    fn cmd(&self, args: &[&str]) -> Command {
-        self.clock.set(self.clock.get() + 1);
-        let mut c = Command::new(env!("CARGO_BIN_EXE_kvgit"));
-        c.args(args)
-            .current_dir(self.path())
-            .env_clear()
-            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-            .env("HOME", self.path())
-            .env("XDG_CONFIG_HOME", self.path().join(".config"))
-            .env("KVGIT_AUTHOR_NAME", "tester")
-            .env("KVGIT_AUTHOR_DATE", self.clock.get().to_string());
-        c
-    }
-
-    fn run_with(&self, args: &[&str], stdin: &str) -> Out {
-        let mut child = self
-            .cmd(args)
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("kvgit runs");
-        child
-            .stdin
-            .take()
-            .expect("piped")
-            .write_all(stdin.as_bytes())
-            .expect("stdin");
-        let o = child.wait_with_output().expect("kvgit finishes");
-        let out = Out {
-            code: o.status.code().expect("exited"),
-            stdout: String::from_utf8_lossy(&o.stdout).into_owned(),
-            stderr: String::from_utf8_lossy(&o.stderr).into_owned(),
-        };
-        assert!(!out.stderr.contains("panicked"), "{}", out.stderr);
-        out
-    }
-
-    fn run(&self, args: &[&str]) -> Out {
-        self.run_with(args, "")
-    }
-
-    fn ok(&self, args: &[&str]) -> Out {
-        let out = self.run(args);
-        assert_eq!(
-            out.code, 0,
-            "{args:?}\nstdout: {}\nstderr: {}",
-            out.stdout, out.stderr
-        );
-        out
-    }
-
-    fn batch(&self, lines: &str) {
-        let out = self.run_with(&["batch", "-m", "b"], lines);
-        assert_eq!(out.code, 0, "{}", out.stderr);
-    }
-
-    fn get(&self, key: &str) -> String {
-        self.ok(&["get", key]).stdout.trim_end().to_string()
-    }
-
     /// main and `other` both change a, b, c, d (other deletes nothing; main
     /// deletes d) from a common base; other also adds e.
     fn diverged() -> Env {

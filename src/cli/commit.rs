@@ -34,7 +34,7 @@ pub struct CommitArgs {
 
 #[derive(Debug, Args)]
 pub struct BatchArgs {
-    /// The commit message [default: "batch: N operations"]
+    /// The commit message [default: "Apply N operations"]
     #[arg(short, long, value_name = "MSG")]
     pub message: Option<String>,
     /// Read operations from this file instead of stdin
@@ -115,7 +115,7 @@ pub fn batch(ctx: &Ctx, args: BatchArgs) -> anyhow::Result<i32> {
     let opts = CommitOptions {
         message: args.message.unwrap_or_else(|| {
             format!(
-                "batch: {count} operation{}",
+                "Apply {count} operation{}",
                 if count == 1 { "" } else { "s" }
             )
         }),
@@ -141,6 +141,7 @@ fn report(
     };
     match outcome {
         CommitOutcome::Committed { id, merged } => {
+            super::maintenance::after_commit(ctx, repo)?;
             if ctx.json {
                 let mut doc = json!({
                     "committed": true,

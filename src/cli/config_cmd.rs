@@ -74,10 +74,33 @@ pub enum RuleAction {
 
 fn repo_config(ctx: &Ctx) -> anyhow::Result<PathBuf> {
     let dir = match std::env::var_os("KVGIT_DIR") {
-        Some(d) if !d.is_empty() => ctx.work_dir()?.join(d),
+        Some(d) if !d.is_empty() => {
+            let d = ctx.work_dir()?.join(d);
+            if !d.join(kvgit::repo::DB_FILE).is_file() {
+                return Err(kvgit::Error::NotARepository(d).into());
+            }
+            d
+        }
         _ => Repo::discover(&ctx.work_dir()?)?,
     };
     Ok(dir.join(CONFIG_FILE))
+}
+
+/// The repository config when reading: outside a repository there is none,
+/// and only the user config applies.
+fn repo_config_if_any(ctx: &Ctx) -> anyhow::Result<Option<PathBuf>> {
+    match repo_config(ctx) {
+        Ok(p) => Ok(Some(p)),
+        Err(e)
+            if matches!(
+                e.downcast_ref::<kvgit::Error>(),
+                Some(kvgit::Error::NotARepository(_))
+            ) =>
+        {
+            Ok(None)
+        }
+        Err(e) => Err(e),
+    }
 }
 
 fn user_config() -> anyhow::Result<PathBuf> {
@@ -100,7 +123,10 @@ pub fn run(ctx: &Ctx, args: ConfigArgs) -> anyhow::Result<i32> {
             let files: Vec<(&str, ConfigFile)> = if args.global {
                 vec![("user", ConfigFile::load(&user_config()?)?)]
             } else {
-                let mut v = vec![("repository", ConfigFile::load(&repo_config(ctx)?)?)];
+                let mut v = Vec::new();
+                if let Some(p) = repo_config_if_any(ctx)? {
+                    v.push(("repository", ConfigFile::load(&p)?));
+                }
                 if let Some(p) = user_config_path() {
                     v.push(("user", ConfigFile::load(&p)?));
                 }
@@ -155,7 +181,9 @@ pub fn run(ctx: &Ctx, args: ConfigArgs) -> anyhow::Result<i32> {
             if args.global {
                 files.push(("user", user_config()?));
             } else {
-                files.push(("repository", repo_config(ctx)?));
+                if let Some(p) = repo_config_if_any(ctx)? {
+                    files.push(("repository", p));
+                }
                 if let Some(p) = user_config_path() {
                     files.push(("user", p));
                 }

@@ -22,7 +22,11 @@ pub struct Ctx {
 
 impl Ctx {
     pub fn new(g: GlobalArgs) -> anyhow::Result<Ctx> {
-        let colour = match g.color {
+        let choice = match g.color {
+            ColorChoice::Auto => configured_color(g.dir.as_deref()).unwrap_or(ColorChoice::Auto),
+            flag => flag,
+        };
+        let colour = match choice {
             ColorChoice::Always => true,
             ColorChoice::Never => false,
             ColorChoice::Auto => {
@@ -77,6 +81,7 @@ impl Ctx {
             writable,
             lock_timeout: self.lock_timeout,
             user_config: user_config_path(),
+            now: now(),
         };
         Ok(Repo::open(&kvdir, &opts)?)
     }
@@ -128,6 +133,31 @@ impl Ctx {
     }
 }
 
+/// `color.ui` from the repository config (if there is a repository), else
+/// the user config. Unreadable files are left for the command to report.
+fn configured_color(dir: Option<&Path>) -> Option<ColorChoice> {
+    let cwd = std::env::current_dir().ok()?;
+    let start = dir.map_or(cwd.clone(), |d| cwd.join(d));
+    let repo = Repo::discover(&start)
+        .ok()
+        .map(|d| d.join(kvgit::repo::CONFIG_FILE));
+    let config = kvgit::config::Config::load(
+        repo.as_deref().unwrap_or(Path::new("")),
+        user_config_path().as_deref(),
+    )
+    .ok()?;
+    match config.get_str("color.ui")? {
+        "always" => Some(ColorChoice::Always),
+        "never" => Some(ColorChoice::Never),
+        _ => Some(ColorChoice::Auto),
+    }
+}
+
+/// The wall-clock time, in seconds since the epoch.
+pub fn now() -> u64 {
+    jiff::Timestamp::now().as_second().max(0) as u64
+}
+
 /// `$XDG_CONFIG_HOME/kvgit/config.toml`, else `~/.config/kvgit/config.toml`.
 pub fn user_config_path() -> Option<PathBuf> {
     let base = match std::env::var_os("XDG_CONFIG_HOME") {
@@ -152,6 +182,8 @@ pub fn parse_duration(text: &str) -> Result<Duration, String> {
         "ms" => n / 1000.0,
         "m" => n * 60.0,
         "h" => n * 3600.0,
+        "d" => n * 86400.0,
+        "w" => n * 604_800.0,
         other => return Err(format!("unknown unit '{other}' in '{text}'")),
     };
     Duration::try_from_secs_f64(secs).map_err(|_| format!("'{text}' is out of range"))

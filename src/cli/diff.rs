@@ -76,7 +76,7 @@ fn interpret(
                 .any(|r| repo.ls(last, Some(r)).is_ok_and(|l| !l.is_empty()));
         if !has_keys {
             return Err(Error::UnknownRevision(format!(
-                "{last} (neither a revision nor a key prefix; use '-- {last}' for a prefix)"
+                "'{last}' (neither a revision nor a key prefix; use '-- {last}' for a prefix)"
             ))
             .into());
         }

@@ -208,6 +208,12 @@ pub fn run(ctx: &Ctx, args: MergeArgs) -> anyhow::Result<i32> {
         expect_head: args.expect_head,
     };
     let report = repo.merge(&opts, &sig)?;
+    if matches!(
+        report.outcome,
+        MergeOutcome::Committed(_) | MergeOutcome::FastForward { .. }
+    ) {
+        super::maintenance::after_commit(ctx, &repo)?;
+    }
     let conflicts: Vec<&KeyReport> = report.conflicts().collect();
     let code = match report.outcome {
         MergeOutcome::Stopped | MergeOutcome::DryRun | MergeOutcome::Abandoned
@@ -326,6 +332,7 @@ fn merge_continue(ctx: &Ctx, message: Option<String>) -> anyhow::Result<i32> {
     let sig = ctx.signature(&repo)?;
     match repo.merge_continue(&sig, message.as_deref())? {
         Ok(id) => {
+            super::maintenance::after_commit(ctx, &repo)?;
             if ctx.json {
                 print_json(&json!({"committed": true, "id": id.to_hex()}))?;
             } else if !ctx.quiet {

@@ -10,6 +10,7 @@ mod diff;
 mod get;
 mod init;
 mod log;
+mod maintenance;
 mod merge;
 mod output;
 mod reflog;
@@ -18,6 +19,7 @@ mod resolve;
 mod review;
 mod set;
 mod status;
+mod transfer;
 
 pub use context::Ctx;
 
@@ -149,6 +151,14 @@ pub enum Command {
     Resolve(resolve::ResolveArgs),
     /// Show the type, merge strategy and gc class that apply to keys, and why
     CheckAttr(attr::CheckAttrArgs),
+    /// Remove unreachable objects, evict cold keys over high water, compact
+    Gc(maintenance::GcArgs),
+    /// Verify every reachable object and reference
+    Fsck(maintenance::FsckArgs),
+    /// Load keys from a JSON or JSON Lines file as one commit
+    Import(transfer::ImportArgs),
+    /// Write keys as JSON Lines or JSON
+    Export(transfer::ExportArgs),
     /// Print a shell completion script
     Completions(CompletionsArgs),
     /// Write completions/ and man/ into a directory (for the source tree)
@@ -195,9 +205,15 @@ pub fn run(cli: Cli) -> anyhow::Result<i32> {
         Command::Conflicts(a) => merge::conflicts(&ctx, a),
         Command::Resolve(a) => resolve::run(&ctx, a),
         Command::CheckAttr(a) => attr::run(&ctx, a),
+        Command::Gc(a) => maintenance::gc(&ctx, a),
+        Command::Fsck(a) => maintenance::fsck(&ctx, a),
+        Command::Import(a) => transfer::import(&ctx, a),
+        Command::Export(a) => transfer::export(&ctx, a),
         Command::Completions(a) => {
             let mut cmd = <Cli as clap::CommandFactory>::command();
-            clap_complete::generate(a.shell, &mut cmd, "kvgit", &mut std::io::stdout());
+            let mut script = Vec::new();
+            clap_complete::generate(a.shell, &mut cmd, "kvgit", &mut script);
+            std::io::Write::write_all(&mut std::io::stdout().lock(), &script)?;
             Ok(0)
         }
         Command::GenerateDocs(a) => generate_docs(&a.out).map(|()| 0),

@@ -1,7 +1,13 @@
 //! The porcelain API: one function per user-level operation, each one read or
 //! one write transaction. The CLI calls these and renders what they return.
 
+mod maintenance;
 mod merge;
+mod transfer;
+
+pub use maintenance::GcRun;
+
+pub use transfer::{Format, ImportOptions, ImportReport, natural_type};
 
 pub use merge::{
     Choice, ConflictView, KeyReport, MergeOptions, MergeOutcome, MergeReport, MergeStatus, Side,
@@ -42,6 +48,9 @@ pub struct OpenOptions {
     pub lock_timeout: Duration,
     /// The user config file, if there is one to read.
     pub user_config: Option<PathBuf>,
+    /// The wall-clock time (seconds since the epoch) recorded as the birth of
+    /// stored objects, for gc's grace period.
+    pub now: u64,
 }
 
 pub struct Repo {
@@ -167,7 +176,12 @@ pub struct BranchInfo {
 
 impl Repo {
     /// Creates `dir/.kvgit`. An existing repository is left untouched.
-    pub fn init(dir: &Path, initial_branch: &str, lock_timeout: Duration) -> Result<InitOutcome> {
+    pub fn init(
+        dir: &Path,
+        initial_branch: &str,
+        lock_timeout: Duration,
+        now: u64,
+    ) -> Result<InitOutcome> {
         refs::validate_ref_name(initial_branch)?;
         let kvdir = dir.join(DIR_NAME);
         let db = kvdir.join(DB_FILE);
@@ -178,16 +192,15 @@ impl Repo {
             .map_err(|e| Error::Io(format!("cannot create {}: {e}", kvdir.display())))?;
         let config = kvdir.join(CONFIG_FILE);
         if !config.exists() {
-            std::fs::write(
-                &config,
-                "# kvgit repository settings; see 'kvgit config --help'\n",
-            )?;
+            // Empty: `kvgit config set` writes it (a lone comment would end
+            // up below the first table it adds).
+            std::fs::write(&config, "")?;
         }
         // Build the database beside its final name and move it into place, so
         // a crash during init never leaves a half-made database behind.
         let tmp = kvdir.join(format!("{DB_FILE}.init-{}", std::process::id()));
         let _ = std::fs::remove_file(&tmp);
-        Store::create(&tmp, lock_timeout, |w| {
+        Store::create(&tmp, lock_timeout, now, |w| {
             let mut new = NewObjects::default();
             new.add_node(tree::Node::empty_leaf());
             w.put_objects(&new)?;
@@ -215,7 +228,12 @@ impl Repo {
             return Err(Error::NotARepository(dir.to_path_buf()));
         }
         let config = Config::load(&dir.join(CONFIG_FILE), opts.user_config.as_deref())?;
-        let store = Store::open(&dir.join(DB_FILE), opts.writable, opts.lock_timeout)?;
+        let store = Store::open(
+            &dir.join(DB_FILE),
+            opts.writable,
+            opts.lock_timeout,
+            opts.now,
+        )?;
         Ok(Repo {
             dir: dir.to_path_buf(),
             store,
@@ -440,7 +458,7 @@ impl Repo {
                 if r.ref_get(&refs::branch_ref(name))?.is_none()
                     && r.reflog(&refs::branch_ref(name))?.is_empty()
                 {
-                    return Err(Error::UnknownRevision(name.to_string()));
+                    return Err(Error::UnknownRevision(format!("'{name}': no such branch")));
                 }
                 refs::branch_ref(name)
             };
@@ -733,7 +751,7 @@ impl Repo {
             let full = refs::branch_ref(name);
             let tip = w
                 .ref_get(&full)?
-                .ok_or_else(|| Error::UnknownRevision(format!("branch '{name}'")))?;
+                .ok_or_else(|| Error::UnknownRevision(format!("'{name}': no such branch")))?;
             if refs::read_head(w)? == Head::Branch(name.to_string()) {
                 return Err(Error::refused(
                     format!("cannot delete branch '{name}': it is the current branch"),
@@ -765,7 +783,7 @@ impl Repo {
             let tip = w.ref_get(&old_ref)?;
             let current = refs::read_head(w)? == Head::Branch(old.to_string());
             if tip.is_none() && !current {
-                return Err(Error::UnknownRevision(format!("branch '{old}'")));
+                return Err(Error::UnknownRevision(format!("'{old}': no such branch")));
             }
             if w.ref_get(&new_ref)?.is_some() {
                 return Err(Error::refused(
@@ -830,9 +848,10 @@ impl Repo {
                     }
                     start_id
                 }
-                None => Some(w.ref_get(&full)?.ok_or_else(|| Error::Refused {
-                    message: format!("no branch named '{name}'"),
-                    hint: Some(format!("use 'kvgit switch -c {name}' to create it")),
+                None => Some(w.ref_get(&full)?.ok_or_else(|| {
+                    Error::UnknownRevision(format!(
+                        "'{name}': no such branch ('kvgit switch -c {name}' creates it)"
+                    ))
                 })?),
             };
             refs::write_head(w, &Head::Branch(name.to_string()))?;
@@ -897,7 +916,7 @@ impl Repo {
             let full = refs::tag_ref(name);
             let id = w
                 .ref_get(&full)?
-                .ok_or_else(|| Error::UnknownRevision(format!("tag '{name}'")))?;
+                .ok_or_else(|| Error::UnknownRevision(format!("'{name}': no such tag")))?;
             w.ref_remove(&full)?;
             w.reflog_delete(&full)?;
             Ok(id)

@@ -35,6 +35,17 @@ const META: TableDefinition<&str, &[u8]> = TableDefinition::new("meta");
 const STAGE: TableDefinition<&str, &[u8]> = TableDefinition::new("stage");
 /// (ref name, sequence number) to encoded reflog entry.
 const REFLOG: TableDefinition<(&str, u64), &[u8]> = TableDefinition::new("reflog");
+/// When each object was first stored (seconds since the epoch): gc's grace
+/// period spares young unreachable objects.
+const BORN: TableDefinition<[u8; 32], u64> = TableDefinition::new("born");
+
+/// The object tables, for gc and fsck.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ObjectKind {
+    Node,
+    Blob,
+    Commit,
+}
 
 enum Handle {
     Read(ReadOnlyDatabase),
@@ -46,6 +57,8 @@ pub struct Store {
     path: PathBuf,
     handle: Handle,
     lock_timeout: Duration,
+    /// The wall-clock time recorded as the birth of objects this process stores.
+    now: u64,
 }
 
 fn builder() -> Builder {
@@ -88,6 +101,9 @@ fn storage_error(e: redb::StorageError) -> Error {
         redb::StorageError::Corrupted(msg) => Error::Corrupt(msg),
         redb::StorageError::Io(io) if io.kind() == std::io::ErrorKind::UnexpectedEof => {
             Error::Corrupt(format!("the database file is truncated ({io})"))
+        }
+        redb::StorageError::Io(io) if io.kind() == std::io::ErrorKind::InvalidData => {
+            Error::Corrupt(format!("the database file is damaged ({io})"))
         }
         other => Error::Io(format!("storage error: {other}")),
     }
@@ -132,6 +148,7 @@ impl Store {
     pub fn create(
         path: &Path,
         lock_timeout: Duration,
+        now: u64,
         init: impl FnOnce(&mut WriteCtx<'_>) -> Result<()>,
     ) -> Result<()> {
         let db = guarded("creating the database", || {
@@ -141,6 +158,7 @@ impl Store {
             path: path.to_path_buf(),
             handle: Handle::Write(db),
             lock_timeout,
+            now,
         };
         store.write(|w| {
             w.meta_put("format", &FORMAT_VERSION.to_be_bytes())?;
@@ -151,7 +169,7 @@ impl Store {
     /// Opens an existing database. `writable` opens it for writing (which
     /// waits, up to `lock_timeout`, while another process is writing);
     /// otherwise read-only, which never waits.
-    pub fn open(path: &Path, writable: bool, lock_timeout: Duration) -> Result<Store> {
+    pub fn open(path: &Path, writable: bool, lock_timeout: Duration, now: u64) -> Result<Store> {
         match std::fs::metadata(path) {
             Ok(m) if m.len() == 0 => {
                 return Err(Error::Corrupt(format!(
@@ -194,6 +212,7 @@ impl Store {
             path: path.to_path_buf(),
             handle,
             lock_timeout,
+            now,
         };
         let version = store.read(|r| r.meta_get("format"))?;
         match version.as_deref().map(<[u8; 4]>::try_from) {
@@ -247,11 +266,52 @@ impl Store {
         guarded("writing", || {
             let txn = begin_write(db, self.lock_timeout)?;
             let out = {
-                let mut ctx = WriteCtx::new(&txn)?;
+                let mut ctx = WriteCtx::new(&txn, self.now)?;
                 f(&mut ctx)?
             };
             txn.commit()?;
             Ok(out)
+        })
+    }
+
+    /// The size of the database file in bytes.
+    pub fn file_size(&self) -> Result<u64> {
+        Ok(std::fs::metadata(&self.path)?.len())
+    }
+
+    /// Rewrites the object tables in key order (so their pages are full) and
+    /// compacts the file, giving space freed by deletions back to the system.
+    pub fn compact(&mut self) -> Result<()> {
+        let Handle::Write(db) = &mut self.handle else {
+            return Err(Error::Io("internal: compact on a read-only open".into()));
+        };
+        guarded("compacting", || {
+            let txn = begin_write(db, self.lock_timeout)?;
+            for def in [NODES, BLOBS, COMMITS] {
+                let scratch: TableDefinition<[u8; 32], &[u8]> = TableDefinition::new("scratch");
+                {
+                    let old = txn.open_table(def)?;
+                    let mut fresh = txn.open_table(scratch)?;
+                    for item in old.range::<[u8; 32]>(..)? {
+                        let (k, v) = item?;
+                        fresh.insert(k.value(), v.value())?;
+                    }
+                }
+                txn.delete_table(def)?;
+                txn.rename_table(scratch, def)?;
+            }
+            txn.commit()?;
+            // compact() fails while another process reads; a later gc retries.
+            for _ in 0..20 {
+                match db.compact() {
+                    Ok(_) => return Ok(()),
+                    Err(redb::CompactionError::TransactionInProgress) => {
+                        std::thread::sleep(Duration::from_millis(50));
+                    }
+                    Err(e) => return Err(Error::Io(format!("compaction failed: {e}"))),
+                }
+            }
+            Ok(())
         })
     }
 }
@@ -309,6 +369,11 @@ pub trait Reader: ObjectRead {
     fn stage_is_empty(&self) -> Result<bool>;
     /// The reflog of `name`, oldest first.
     fn reflog(&self, name: &str) -> Result<Vec<(u64, Vec<u8>)>>;
+    /// Names of every ref that has a reflog.
+    fn reflog_names(&self) -> Result<Vec<String>>;
+    /// The chunk ids of a chunk-list blob (empty for a data blob), checking
+    /// that the blob exists; only a chunk list is read whole.
+    fn blob_children(&self, id: &Id) -> Result<Vec<Id>>;
 }
 
 fn verified<'a>(kind: &str, id: &Id, bytes: &'a [u8]) -> Result<&'a [u8]> {
@@ -410,6 +475,40 @@ macro_rules! impl_reader {
                 Ok(self.stage.first()?.is_none())
             }
 
+            fn reflog_names(&self) -> Result<Vec<String>> {
+                let mut out: Vec<String> = Vec::new();
+                for item in self.reflog.range::<(&str, u64)>(..)? {
+                    let (k, _) = item?;
+                    let name = k.value().0;
+                    if out.last().is_none_or(|l| l != name) {
+                        out.push(name.to_string());
+                    }
+                }
+                Ok(out)
+            }
+
+            fn blob_children(&self, id: &Id) -> Result<Vec<Id>> {
+                let guard = self
+                    .blobs
+                    .get(&id.0)?
+                    .ok_or_else(|| Error::Corrupt(format!("blob {} is missing", id.short())))?;
+                let bytes = guard.value();
+                if bytes.first() != Some(&crate::tree::BLOB_LIST) {
+                    return Ok(Vec::new());
+                }
+                let bytes = verified("blob", id, bytes)?;
+                if (bytes.len() - 1) % 32 != 0 {
+                    return Err(Error::Corrupt(format!(
+                        "blob {} has a torn chunk list",
+                        id.short()
+                    )));
+                }
+                Ok(bytes[1..]
+                    .chunks(32)
+                    .map(|c| Id(c.try_into().expect("chunks of 32")))
+                    .collect())
+            }
+
             fn reflog(&self, name: &str) -> Result<Vec<(u64, Vec<u8>)>> {
                 let mut out = Vec::new();
                 for item in self.reflog.range((name, 0)..=(name, u64::MAX))? {
@@ -444,13 +543,15 @@ pub struct WriteCtx<'t> {
     stage: Table<'t, &'static str, &'static [u8]>,
     reflog: Table<'t, (&'static str, u64), &'static [u8]>,
     cache: RefCell<HashMap<Id, Arc<Node>>>,
+    born: Table<'t, [u8; 32], u64>,
+    now: u64,
 }
 
 impl_reader!(ReadCtx);
 impl_reader!(WriteCtx<'_>);
 
 impl<'t> WriteCtx<'t> {
-    fn new(txn: &'t WriteTransaction) -> Result<WriteCtx<'t>> {
+    fn new(txn: &'t WriteTransaction, now: u64) -> Result<WriteCtx<'t>> {
         Ok(WriteCtx {
             nodes: txn.open_table(NODES)?,
             blobs: txn.open_table(BLOBS)?,
@@ -460,6 +561,8 @@ impl<'t> WriteCtx<'t> {
             stage: txn.open_table(STAGE)?,
             reflog: txn.open_table(REFLOG)?,
             cache: RefCell::default(),
+            born: txn.open_table(BORN)?,
+            now,
         })
     }
 
@@ -468,12 +571,18 @@ impl<'t> WriteCtx<'t> {
         for (id, bytes) in &new.nodes {
             if self.nodes.get(&id.0)?.is_none() {
                 self.nodes.insert(&id.0, bytes.as_slice())?;
+                self.born.insert(&id.0, self.now)?;
             }
         }
         for (id, bytes) in &new.blobs {
             if self.blobs.get(&id.0)?.is_none() {
                 self.blobs.insert(&id.0, bytes.as_slice())?;
+                self.born.insert(&id.0, self.now)?;
             }
+        }
+        // Keep the read cache of a long operation (an import) bounded.
+        if self.cache.borrow().len() > 50_000 {
+            self.cache.borrow_mut().clear();
         }
         Ok(())
     }
@@ -483,8 +592,46 @@ impl<'t> WriteCtx<'t> {
         let id = Id::of(&bytes);
         if self.commits.get(&id.0)?.is_none() {
             self.commits.insert(&id.0, bytes.as_slice())?;
+            self.born.insert(&id.0, self.now)?;
         }
         Ok(id)
+    }
+
+    /// Every id in one object table, with its stored size, in id order.
+    pub fn object_ids(&self, kind: ObjectKind) -> Result<Vec<(Id, u64)>> {
+        let table = match kind {
+            ObjectKind::Node => &self.nodes,
+            ObjectKind::Blob => &self.blobs,
+            ObjectKind::Commit => &self.commits,
+        };
+        let mut out = Vec::new();
+        for item in table.range::<[u8; 32]>(..)? {
+            let (k, v) = item?;
+            out.push((Id(k.value()), v.value().len() as u64));
+        }
+        Ok(out)
+    }
+
+    /// When an object was stored; `None` for objects older than the record.
+    pub fn born(&self, id: &Id) -> Result<Option<u64>> {
+        Ok(self.born.get(&id.0)?.map(|g| g.value()))
+    }
+
+    /// Deletes an object and its birth record.
+    pub fn remove_object(&mut self, kind: ObjectKind, id: &Id) -> Result<()> {
+        match kind {
+            ObjectKind::Node => self.nodes.remove(&id.0)?,
+            ObjectKind::Blob => self.blobs.remove(&id.0)?,
+            ObjectKind::Commit => self.commits.remove(&id.0)?,
+        };
+        self.born.remove(&id.0)?;
+        self.cache.borrow_mut().remove(id);
+        Ok(())
+    }
+
+    /// The wall-clock time of this transaction's process.
+    pub fn now(&self) -> u64 {
+        self.now
     }
 
     pub fn ref_put(&mut self, name: &str, id: &Id) -> Result<()> {
@@ -538,6 +685,11 @@ impl<'t> WriteCtx<'t> {
             self.reflog.insert((new, *seq), entry.as_slice())?;
             self.reflog.remove((old, *seq))?;
         }
+        Ok(())
+    }
+
+    pub fn reflog_remove(&mut self, name: &str, seq: u64) -> Result<()> {
+        self.reflog.remove((name, seq))?;
         Ok(())
     }
 

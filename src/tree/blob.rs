@@ -15,7 +15,9 @@ use crate::object::Id;
 pub const BLOB_CHUNK: usize = 1024 * 1024 - 64;
 
 const RAW: u8 = 0;
-const LIST: u8 = 1;
+/// The kind byte of a chunk-list blob.
+pub const BLOB_LIST: u8 = 1;
+const LIST: u8 = BLOB_LIST;
 const RAW_PADDED: u8 = 2;
 
 fn raw_object(data: &[u8]) -> Vec<u8> {

@@ -16,7 +16,7 @@ mod diff;
 mod edit;
 pub mod node;
 
-pub use blob::{BLOB_CHUNK, read_value_bytes, store_value};
+pub use blob::{BLOB_CHUNK, BLOB_LIST, read_value_bytes, store_value};
 pub use build::TreeBuilder;
 pub use cursor::Cursor;
 pub use diff::{Change, diff, diff_prefix};

@@ -1,0 +1,165 @@
+//! `kvgit import` and `kvgit export`.
+
+use super::Ctx;
+use super::output::{id_json, print_json};
+use clap::{Args, ValueEnum};
+use kvgit::Error;
+use kvgit::object::Value;
+use kvgit::repo::{Format, ImportOptions};
+use serde_json::json;
+use std::io::{BufRead, IsTerminal, Write};
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum FormatArg {
+    /// One object {key: value}; values get their natural JSON type
+    Json,
+    /// One {"key", "type", "value"} a line; keeps every type exactly
+    Jsonl,
+}
+
+impl From<FormatArg> for Format {
+    fn from(f: FormatArg) -> Format {
+        match f {
+            FormatArg::Json => Format::Json,
+            FormatArg::Jsonl => Format::Jsonl,
+        }
+    }
+}
+
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// The file to load, or - for stdin
+    pub file: String,
+    /// The input format [default: json for a .json file, else jsonl]
+    #[arg(long, value_enum)]
+    pub format: Option<FormatArg>,
+    /// The commit message [default: "Import FILE"]
+    #[arg(short, long, value_name = "MSG")]
+    pub message: Option<String>,
+    /// Fail (exit 4) unless HEAD is at REV
+    #[arg(long, value_name = "REV")]
+    pub expect_head: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    /// A revision to export [default: HEAD], and/or a key prefix
+    #[arg(num_args = 0..=2, value_name = "REV")]
+    pub args: Vec<String>,
+    /// The output format
+    #[arg(long, value_enum, default_value = "jsonl")]
+    pub format: FormatArg,
+}
+
+pub fn import(ctx: &Ctx, args: ImportArgs) -> anyhow::Result<i32> {
+    let format = args
+        .format
+        .map(Format::from)
+        .unwrap_or(if args.file.ends_with(".json") {
+            Format::Json
+        } else {
+            Format::Jsonl
+        });
+    let mut input: Box<dyn BufRead> = if args.file == "-" {
+        Box::new(std::io::stdin().lock())
+    } else {
+        let f = std::fs::File::open(&args.file)
+            .map_err(|e| Error::Usage(format!("cannot read {}: {e}", args.file)))?;
+        Box::new(std::io::BufReader::with_capacity(1 << 20, f))
+    };
+    let repo = ctx.open(true)?;
+    let opts = ImportOptions {
+        format,
+        message: args
+            .message
+            .unwrap_or_else(|| format!("Import {}", args.file)),
+        signature: ctx.signature(&repo)?,
+        expect_head: args.expect_head,
+    };
+    // A progress line on a terminal only.
+    let bar = (std::io::stderr().is_terminal() && !ctx.quiet && !ctx.json).then(|| {
+        let bar = indicatif::ProgressBar::new_spinner();
+        bar.set_style(
+            indicatif::ProgressStyle::with_template("{spinner} {pos} entries {per_sec} {elapsed}")
+                .expect("a valid template"),
+        );
+        bar
+    });
+    let mut progress = |n: u64| {
+        if let Some(b) = &bar {
+            b.set_position(n);
+        }
+    };
+    let result = repo.import(&mut input, &opts, &mut progress);
+    if let Some(b) = &bar {
+        b.finish_and_clear();
+    }
+    let report = result?;
+    if ctx.json {
+        print_json(&json!({"commit": id_json(report.commit), "entries": report.entries}))?;
+    } else if !ctx.quiet {
+        match report.commit {
+            Some(id) => println!(
+                "Imported {} entries as {}",
+                report.entries,
+                ctx.paint.id(&id.short())
+            ),
+            None => println!("Imported {} entries; nothing changed", report.entries),
+        }
+    }
+    if report.commit.is_some() {
+        super::maintenance::after_commit(ctx, &repo)?;
+    }
+    Ok(0)
+}
+
+pub fn export(ctx: &Ctx, args: ExportArgs) -> anyhow::Result<i32> {
+    let repo = ctx.open(false)?;
+    let (rev, prefix) = match args.args.as_slice() {
+        [] => (None, None),
+        [one] => match repo.resolve(one) {
+            Ok(_) => (Some(one.clone()), None),
+            Err(Error::UnknownRevision(_)) | Err(Error::Usage(_)) => (None, Some(one.clone())),
+            Err(e) => return Err(e.into()),
+        },
+        [rev, prefix] => (Some(rev.clone()), Some(prefix.clone())),
+        _ => unreachable!("clap takes at most two"),
+    };
+    let prefix = ctx.key(prefix.as_deref().unwrap_or(""));
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    let mut first = true;
+    let mut lossy = false;
+    let json_format = matches!(args.format, FormatArg::Json);
+    if json_format {
+        out.write_all(b"{")?;
+    }
+    let mut write = |key: &str, value: Value| -> kvgit::Result<()> {
+        let key = ctx.show_key(key);
+        let line = if json_format {
+            lossy |= matches!(value, Value::Bytes(_));
+            format!(
+                "{}\n{}:{}",
+                if first { "" } else { "," },
+                serde_json::Value::from(key),
+                value.to_json()
+            )
+        } else {
+            json!({"key": key, "type": value.value_type().name(), "value": value.to_json()})
+                .to_string()
+                + "\n"
+        };
+        first = false;
+        out.write_all(line.as_bytes()).map_err(kvgit::Error::from)
+    };
+    repo.export(rev.as_deref(), &prefix, &mut write)?;
+    if json_format {
+        out.write_all(b"\n}\n")?;
+    }
+    out.flush()?;
+    if lossy {
+        ctx.note(
+            "note: bytes values were written as base64 strings; --format jsonl keeps their type",
+        );
+    }
+    Ok(0)
+}

@@ -1,0 +1,448 @@
+//! End-to-end tests of gc, eviction, fsck, import and export.
+
+mod support;
+
+use serde_json::Value as Json;
+use support::Env;
+
+fn lines(n: usize, prefix: &str, value: &str) -> String {
+    (0..n)
+        .map(|i| format!("set {prefix}{i:04} {value}\n"))
+        .collect()
+}
+
+fn fsck_clean(env: &Env) {
+    let out = env.ok(&["fsck", "--json"]).json();
+    assert_eq!(out["ok"], true, "{out}");
+}
+
+#[test]
+fn gc_frees_only_what_reset_and_branch_delete_dropped() {
+    let env = Env::new();
+    env.batch(&lines(300, "shared/", "base-value-that-is-long-enough"));
+    env.ok(&["branch", "keep"]);
+    env.ok(&["switch", "-c", "doomed"]);
+    env.batch(&lines(200, "doomed/", "only-on-the-doomed-branch"));
+    env.ok(&["switch", "main"]);
+    env.batch(&lines(200, "gone/", "reset-away"));
+    env.ok(&["reset", "--hard", "HEAD~1"]);
+    env.ok(&["branch", "-D", "doomed"]);
+    let before: Vec<String> = ["main", "keep"]
+        .iter()
+        .map(|b| env.ok(&["export", b]).stdout)
+        .collect();
+
+    // Reflog entries still hold everything.
+    let kept = env
+        .ok(&["gc", "--prune-older-than", "now", "--json"])
+        .json();
+    assert_eq!(kept["removed"]["commits"], 0, "{kept}");
+
+    // A dry run reports and removes nothing.
+    let dry = env
+        .ok(&[
+            "gc",
+            "--prune-older-than",
+            "now",
+            "--expire-reflog",
+            "now",
+            "--dry-run",
+            "--json",
+        ])
+        .json();
+    assert_eq!(dry["dry_run"], true);
+    let again = env
+        .ok(&[
+            "gc",
+            "--prune-older-than",
+            "now",
+            "--expire-reflog",
+            "now",
+            "--json",
+        ])
+        .json();
+    assert_eq!(
+        again["removed"], dry["removed"],
+        "the dry run predicted the real run"
+    );
+    assert_eq!(
+        again["removed"]["commits"], 2,
+        "the reset-away and the deleted branch's commits"
+    );
+    assert!(again["removed"]["nodes"].as_u64().expect("count") > 0);
+    assert!(
+        again["file_size_after"].as_u64().expect("size")
+            <= again["file_size_before"].as_u64().expect("size")
+    );
+    fsck_clean(&env);
+    let after: Vec<String> = ["main", "keep"]
+        .iter()
+        .map(|b| env.ok(&["export", b]).stdout)
+        .collect();
+    assert_eq!(before, after, "every branch reads the same");
+    // Nothing left to collect.
+    let third = env
+        .ok(&["gc", "--prune-older-than", "now", "--json"])
+        .json();
+    assert_eq!(third["removed"]["bytes"], 0);
+}
+
+#[test]
+fn gc_grace_period_keeps_young_unreachable_objects() {
+    let env = Env::new();
+    env.batch(&lines(50, "k/", "v1"));
+    env.batch(&lines(50, "k/", "v2"));
+    env.ok(&["reset", "--hard", "HEAD~1"]);
+    let out = env.ok(&["gc", "--expire-reflog", "now", "--json"]).json();
+    assert_eq!(
+        out["removed"]["commits"], 0,
+        "objects are younger than the default hour"
+    );
+    assert!(out["kept_young"].as_u64().expect("count") > 0);
+}
+
+#[test]
+fn gc_while_other_processes_commit_loses_nothing() {
+    let env = Env::new();
+    env.batch("set hits 0 int\n");
+    std::thread::scope(|s| {
+        let writers: Vec<_> = (0..4)
+            .map(|_| {
+                s.spawn(|| {
+                    for _ in 0..15 {
+                        let out = env.run_with(&["batch"], "incr hits 1\n");
+                        assert_eq!(out.code, 0, "{}", out.stderr);
+                    }
+                })
+            })
+            .collect();
+        for _ in 0..5 {
+            let out = env.run(&["gc", "--prune-older-than", "now", "--expire-reflog", "now"]);
+            assert_eq!(out.code, 0, "{}", out.stderr);
+        }
+        for w in writers {
+            w.join().expect("writer thread");
+        }
+    });
+    assert_eq!(env.get("hits"), "60");
+    fsck_clean(&env);
+}
+
+#[test]
+fn eviction_seed_example_with_protected_meta_and_auto_gc() {
+    let env = Env::new();
+    env.ok(&["config", "set", "gc.high-water", "200"]);
+    env.ok(&["config", "set", "gc.low-water", "100"]);
+    let v = "x".repeat(80);
+    env.ok(&["set", "__meta", &v]);
+    env.ok(&["commit", "-m", "meta"]);
+    for k in ["a", "b", "c"] {
+        env.ok(&["set", k, &v]);
+        let out = env.ok(&["commit", "-m", k]);
+        let _ = out;
+    }
+    let keys = env.ok(&["ls"]).stdout;
+    assert_eq!(
+        keys, "__meta\nc\n",
+        "a and b are evicted, c and the protected __meta stay"
+    );
+    let log = env.ok(&["log", "--json"]).json();
+    let root = log
+        .as_array()
+        .expect("list")
+        .last()
+        .expect("commits")
+        .clone();
+    assert_eq!(
+        root["parents"],
+        serde_json::json!([]),
+        "the eviction is a new root commit"
+    );
+    let msg = root["message"].as_str().expect("message");
+    assert!(msg.contains("a, b") && msg.starts_with("evict"), "{msg}");
+    fsck_clean(&env);
+}
+
+#[test]
+fn eviction_by_flag_dry_run_and_protect() {
+    let env = Env::new();
+    for k in ["old", "mid", "new", "pinned/x"] {
+        env.ok(&["set", k, &"y".repeat(100)]);
+        env.ok(&["commit", "-m", k]);
+    }
+    let plan = env
+        .ok(&[
+            "gc",
+            "--high-water",
+            "250",
+            "--low-water",
+            "150",
+            "--protect",
+            "pinned/*",
+            "--dry-run",
+            "--json",
+        ])
+        .json();
+    let dropped: Vec<&str> = plan["eviction"]["dropped"]
+        .as_array()
+        .expect("list")
+        .iter()
+        .map(|k| k["key"].as_str().expect("key"))
+        .collect();
+    assert_eq!(
+        dropped,
+        ["old", "mid", "new"],
+        "coldest first; the protected key is never dropped"
+    );
+    assert_eq!(plan["eviction"]["commit"], Json::Null);
+    let table = env
+        .ok(&[
+            "gc",
+            "--high-water",
+            "250",
+            "--low-water",
+            "150",
+            "--protect",
+            "pinned/*",
+            "--dry-run",
+        ])
+        .stdout;
+    assert!(
+        table.contains("last changed") && table.contains("old"),
+        "{table}"
+    );
+    assert_eq!(
+        env.ok(&["ls"]).stdout.lines().count(),
+        4,
+        "dry run changed nothing"
+    );
+    let done = env
+        .ok(&[
+            "gc",
+            "--high-water",
+            "250",
+            "--low-water",
+            "150",
+            "--protect",
+            "pinned/*",
+            "--json",
+        ])
+        .json();
+    assert!(done["eviction"]["commit"].is_string());
+    assert_eq!(env.ok(&["ls"]).stdout, "pinned/x\n");
+    assert_eq!(
+        env.run(&["gc", "--high-water", "10", "--low-water", "20"])
+            .code,
+        2
+    );
+}
+
+#[test]
+fn fsck_finds_a_flipped_byte_and_a_dangling_ref() {
+    let env = Env::new();
+    env.batch(&lines(100, "k/", "some-value"));
+    fsck_clean(&env);
+    let db = env.path().join(".kvgit/kvgit.redb");
+    {
+        // Flip a byte inside one stored tree node, through redb.
+        let d = redb::Builder::new()
+            .set_concurrency_mode(redb::ConcurrencyMode::MultiWriter)
+            .open(&db)
+            .expect("open");
+        let nodes: redb::TableDefinition<[u8; 32], &[u8]> = redb::TableDefinition::new("nodes");
+        let w = d.begin_write().expect("write");
+        {
+            let mut t = w.open_table(nodes).expect("table");
+            let (id, mut bytes) = {
+                use redb::ReadableTable;
+                let mut it = t.range::<[u8; 32]>(..).expect("range");
+                let (k, v) = it.nth(1).expect("a node").expect("readable");
+                (k.value(), v.value().to_vec())
+            };
+            let last = bytes.len() - 1;
+            bytes[last] ^= 0x55;
+            t.insert(&id, bytes.as_slice()).expect("insert");
+        }
+        w.commit().expect("commit");
+    }
+    let out = env.run(&["fsck", "--json"]);
+    assert_eq!(out.code, 7);
+    let doc = out.json();
+    assert_eq!(doc["ok"], false);
+    let problem = &doc["problems"][0];
+    assert!(
+        problem["object"]
+            .as_str()
+            .expect("object")
+            .starts_with("tree node"),
+        "{doc}"
+    );
+    assert!(
+        problem["problem"].as_str().expect("text").contains("hash"),
+        "{doc}"
+    );
+    // Reading through the damaged node is an integrity failure too.
+    let out = env.run(&["export"]);
+    assert_eq!(out.code, 7, "{}", out.stderr);
+
+    let env = Env::new();
+    env.batch("set a 1\n");
+    {
+        let d = redb::Builder::new()
+            .set_concurrency_mode(redb::ConcurrencyMode::MultiWriter)
+            .open(env.path().join(".kvgit/kvgit.redb"))
+            .expect("open");
+        let refs: redb::TableDefinition<&str, [u8; 32]> = redb::TableDefinition::new("refs");
+        let w = d.begin_write().expect("write");
+        w.open_table(refs)
+            .expect("table")
+            .insert("tags/dangling", &[7u8; 32])
+            .expect("insert");
+        w.commit().expect("commit");
+    }
+    let out = env.run(&["fsck"]);
+    assert_eq!(out.code, 7);
+    assert!(
+        out.stderr.contains("ref tags/dangling") && out.stderr.contains("missing commit"),
+        "{}",
+        out.stderr
+    );
+}
+
+#[test]
+fn export_import_round_trip_of_every_type() {
+    let env = Env::new();
+    env.ok(&["set", "t/string", "héllo\nworld"]);
+    env.ok(&["set", "t/int", "-42", "--int"]);
+    env.ok(&["set", "t/float", "2.5", "--float"]);
+    env.ok(&["set", "t/bool", "true", "--bool"]);
+    env.ok(&[
+        "set",
+        "t/json",
+        r#"{"b":[1,2,{"c":null}],"a":"x"}"#,
+        "--json",
+    ]);
+    let bin = env.path().join("blob.bin");
+    let big: Vec<u8> = (0..200_000u32).map(|i| (i % 251) as u8).collect();
+    std::fs::write(&bin, &big).expect("write");
+    env.ok(&["set", "t/bytes", "--file", bin.to_str().expect("utf-8")]);
+    env.ok(&["set", "t/jsonstr", "\"just text\"", "--json"]);
+    env.ok(&["commit", "-m", "all types"]);
+    let dump = env.ok(&["export"]).stdout;
+    assert_eq!(dump.lines().count(), 7);
+
+    let other = Env::new();
+    let file = other.path().join("dump.jsonl");
+    std::fs::write(&file, &dump).expect("write");
+    let out = other
+        .ok(&["import", file.to_str().expect("utf-8"), "--json"])
+        .json();
+    assert_eq!(out["entries"], 7);
+    assert!(out["commit"].is_string());
+    assert_eq!(other.ok(&["export"]).stdout, dump, "types survive exactly");
+    for key in [
+        "t/string",
+        "t/int",
+        "t/float",
+        "t/bool",
+        "t/json",
+        "t/jsonstr",
+    ] {
+        assert_eq!(
+            other.ok(&["get", key, "--json"]).stdout,
+            env.ok(&["get", key, "--json"]).stdout
+        );
+    }
+    assert_eq!(
+        std::process::Command::new(env!("CARGO_BIN_EXE_kvgit"))
+            .args([
+                "-C",
+                other.path().to_str().expect("utf-8"),
+                "get",
+                "t/bytes"
+            ])
+            .output()
+            .expect("runs")
+            .stdout,
+        big
+    );
+    // The same trees: the import's commit holds the same root.
+    assert_eq!(other.ok(&["diff", "HEAD", "--json"]).stdout, "[]\n");
+
+    // The JSON object format gives natural types.
+    let json_file = other.path().join("obj.json");
+    std::fs::write(
+        &json_file,
+        r#"{"n/i": 5, "n/f": 1.5, "n/s": "x", "n/b": false, "n/o": {"k": [1]}}"#,
+    )
+    .expect("write");
+    other.ok(&["import", json_file.to_str().expect("utf-8")]);
+    let types: Vec<String> = ["n/i", "n/f", "n/s", "n/b", "n/o"]
+        .iter()
+        .map(|k| {
+            other.ok(&["get", k, "--json"]).json()["type"]
+                .as_str()
+                .expect("type")
+                .to_string()
+        })
+        .collect();
+    assert_eq!(types, ["int", "float", "string", "bool", "json"]);
+    let exported: Json =
+        serde_json::from_str(&other.ok(&["export", "n/", "--format", "json"]).stdout)
+            .expect("one JSON object");
+    assert_eq!(exported["n/o"], serde_json::json!({"k": [1]}));
+}
+
+#[test]
+fn malformed_import_names_the_line_and_commits_nothing() {
+    let env = Env::new();
+    env.batch("set a 1\n");
+    let head = env.ok(&["log", "--json"]).json()[0]["id"].clone();
+    let cases = [
+        ("{\"key\":\"x\",\"value\":1}\nnot json\n", "line 2"),
+        (
+            "{\"key\":\"x\",\"value\":1}\n{\"key\":\"\",\"value\":1}\n",
+            "line 2",
+        ),
+        (
+            "{\"key\":\"x\",\"type\":\"int\",\"value\":\"abc\"}\n",
+            "line 1",
+        ),
+        ("{\"key\":\"x\",\"type\":\"nope\",\"value\":1}\n", "line 1"),
+    ];
+    for (input, want) in cases {
+        let out = env.run_with(&["import", "-", "--format", "jsonl"], input);
+        assert_eq!(out.code, 2, "{input}: {}", out.stderr);
+        assert!(out.stderr.contains(want), "{input}: {}", out.stderr);
+    }
+    let out = env.run_with(&["import", "-", "--format", "json"], "{\"a\": 1,\n\"b\": }");
+    assert_eq!(out.code, 2);
+    assert!(out.stderr.contains("line 2"), "{}", out.stderr);
+    assert_eq!(
+        env.ok(&["log", "--json"]).json()[0]["id"],
+        head,
+        "nothing was committed"
+    );
+    assert_eq!(env.run(&["get", "x"]).code, 1);
+}
+
+#[test]
+fn large_import_streams_in_batches() {
+    // More entries than one import batch, unsorted, with overwrites.
+    let env = Env::new();
+    let mut input = String::new();
+    for i in (0..120_000u32).rev() {
+        input.push_str(&format!(
+            "{{\"key\":\"k/{:06}\",\"value\":{}}}\n",
+            i % 110_000,
+            i
+        ));
+    }
+    let out = env.run_with(&["import", "-", "--json"], &input);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert_eq!(out.json()["entries"], 120_000);
+    assert_eq!(env.ok(&["ls", "k/"]).stdout.lines().count(), 110_000);
+    // The later line wins: k/000005 was written by i=110005, then by i=5.
+    assert_eq!(env.get("k/000005"), "5");
+    fsck_clean(&env);
+}
