@@ -166,7 +166,7 @@ complete -c kvgit -n "__fish_kvgit_using_subcommand set" -l lock-timeout -d 'How
 complete -c kvgit -n "__fish_kvgit_using_subcommand set" -l int -d 'Shorthand for --type int'
 complete -c kvgit -n "__fish_kvgit_using_subcommand set" -l float -d 'Shorthand for --type float'
 complete -c kvgit -n "__fish_kvgit_using_subcommand set" -l bool -d 'Shorthand for --type bool'
-complete -c kvgit -n "__fish_kvgit_using_subcommand set" -l json -d 'Shorthand for --type json'
+complete -c kvgit -n "__fish_kvgit_using_subcommand set" -l json -d 'Shorthand for --type json, unless another type is named; also prints the JSON result'
 complete -c kvgit -n "__fish_kvgit_using_subcommand set" -s q -l quiet -d 'Print only what was asked for'
 complete -c kvgit -n "__fish_kvgit_using_subcommand set" -s h -l help -d 'Print help'
 complete -c kvgit -n "__fish_kvgit_using_subcommand get" -l at -d 'Read the value at this revision' -r

@@ -93,7 +93,12 @@ impl ConfigFile {
         for (key, value) in file.entries() {
             if let Some((_, kind, _)) = KNOWN_KEYS.iter().find(|(k, _, _)| *k == key) {
                 check_kind(&key, *kind, &value).map_err(|why| {
-                    Error::Unreadable(format!("invalid config file {}: {why}", path.display()))
+                    let line =
+                        line_of(&text, &key).map_or(String::new(), |l| format!(", line {l}"));
+                    Error::Unreadable(format!(
+                        "invalid config file {}{line}: {why}",
+                        path.display()
+                    ))
                 })?;
             }
         }
@@ -136,6 +141,18 @@ impl ConfigFile {
         walk("", &self.table, &mut out);
         out
     }
+}
+
+/// The line on which a dotted key's value is written.
+fn line_of(text: &str, key: &str) -> Option<usize> {
+    let doc = toml_edit::Document::parse(text).ok()?;
+    let mut parts = key.split('.');
+    let mut item = doc.as_table().get(parts.next()?)?;
+    for part in parts {
+        item = item.as_table_like()?.get(part)?;
+    }
+    let span = item.span()?;
+    Some(text[..span.start.min(text.len())].matches('\n').count() + 1)
 }
 
 fn parse_error(path: &Path, text: &str, msg: &str, span: Option<std::ops::Range<usize>>) -> Error {

@@ -55,10 +55,20 @@ impl Ctx {
     /// The directory commands run in (`-C`, else the current directory).
     pub fn work_dir(&self) -> anyhow::Result<PathBuf> {
         let cwd = std::env::current_dir().context("cannot read the current directory")?;
-        Ok(match &self.dir {
-            Some(d) => cwd.join(d),
-            None => cwd,
-        })
+        match &self.dir {
+            Some(d) => {
+                let dir = cwd.join(d);
+                if !dir.is_dir() {
+                    return Err(Error::Usage(format!(
+                        "cannot change to '{}': no such directory",
+                        d.display()
+                    ))
+                    .into());
+                }
+                Ok(dir)
+            }
+            None => Ok(cwd),
+        }
     }
 
     pub fn lock_timeout(&self) -> Duration {

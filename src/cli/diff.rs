@@ -57,6 +57,7 @@ pub fn write_changes(ctx: &Ctx, out: &mut impl Write, changes: &[KeyChange]) -> 
 /// Splits the positional arguments into revisions and a trailing prefix: a
 /// last argument that is not a revision is a prefix, if any key has it.
 fn interpret(
+    ctx: &Ctx,
     repo: &Repo,
     args: &[String],
     prefix: Option<String>,
@@ -70,17 +71,19 @@ fn interpret(
             Err(Error::UnknownRevision(_)) | Err(Error::Usage(_))
         )
     {
-        let has_keys = !repo.ls(last, None)?.is_empty()
+        let full = ctx.key(last);
+        let has_keys = !repo.ls(&full, None)?.is_empty()
             || revs[..revs.len() - 1]
                 .iter()
-                .any(|r| repo.ls(last, Some(r)).is_ok_and(|l| !l.is_empty()));
+                .any(|r| repo.ls(&full, Some(r)).is_ok_and(|l| !l.is_empty()));
         if !has_keys {
             return Err(Error::UnknownRevision(format!(
                 "'{last}' (neither a revision nor a key prefix; use '-- {last}' for a prefix)"
             ))
             .into());
         }
-        prefix = revs.pop();
+        revs.pop();
+        prefix = Some(full);
     }
     if revs.len() > 2 {
         return Err(Error::Usage("diff takes at most two revisions".into()).into());
@@ -90,7 +93,7 @@ fn interpret(
 
 pub fn run(ctx: &Ctx, args: DiffArgs) -> anyhow::Result<i32> {
     let repo = ctx.open(false)?;
-    let (revs, prefix) = interpret(&repo, &args.args, args.prefix.map(|p| ctx.key(&p)))?;
+    let (revs, prefix) = interpret(ctx, &repo, &args.args, args.prefix.map(|p| ctx.key(&p)))?;
     let spec = match revs.as_slice() {
         [] => DiffSpec::Staged,
         [rev] => DiffSpec::Against(rev.clone()),

@@ -22,16 +22,16 @@ pub struct SetArgs {
     #[arg(short, long = "type", value_name = "TYPE")]
     pub ty: Option<TypeArg>,
     /// Shorthand for --type int
-    #[arg(long, conflicts_with_all = ["ty", "float", "bool", "json"])]
+    #[arg(long, conflicts_with_all = ["ty", "float", "bool"])]
     pub int: bool,
     /// Shorthand for --type float
-    #[arg(long, conflicts_with_all = ["ty", "bool", "json"])]
+    #[arg(long, conflicts_with_all = ["ty", "bool"])]
     pub float: bool,
     /// Shorthand for --type bool
-    #[arg(long, conflicts_with_all = ["ty", "json"])]
-    pub bool: bool,
-    /// Shorthand for --type json
     #[arg(long, conflicts_with = "ty")]
+    pub bool: bool,
+    /// Shorthand for --type json, unless another type is named; also prints the JSON result
+    #[arg(long)]
     pub json: bool,
     /// Read the value from a file
     #[arg(long, value_name = "PATH", conflicts_with = "value")]
@@ -46,10 +46,15 @@ impl SetArgs {
             Some(ValueType::Float)
         } else if self.bool {
             Some(ValueType::Bool)
+        } else if let Some(t) = self.ty {
+            Some(t.into())
         } else if self.json {
+            // `--json` is both the global machine-output flag and the
+            // spec's shorthand for `--type json`: it names the type only
+            // when no other type is given.
             Some(ValueType::Json)
         } else {
-            self.ty.map(ValueType::from)
+            None
         }
     }
 

@@ -499,7 +499,8 @@ impl Repo {
                 let next = match op {
                     Op::Set { .. } => vref,
                     Op::Remove { .. } => {
-                        if current.is_none() {
+                        // Missing unless an earlier op of this call removed it.
+                        if current.is_none() && !states.contains_key(&key) {
                             missing.push(key.clone());
                         }
                         None
@@ -1132,10 +1133,16 @@ fn value_type_of(r: &dyn ObjectRead, vref: &ValRef) -> Result<ValueType> {
 /// Encodes a value for storage, refusing one over the size limit.
 pub(crate) fn encode_value(value: &Value, max: u64, new: &mut NewObjects) -> Result<ValRef> {
     let bytes = value.encode()?;
-    if bytes.len() as u64 > max {
+    // The limit is on the value itself (a string's or bytes' length), not on
+    // the few bytes of type and length the encoding adds.
+    let size = match value {
+        Value::String(s) => s.len(),
+        Value::Bytes(b) => b.len(),
+        _ => bytes.len(),
+    };
+    if size as u64 > max {
         return Err(Error::usage(format!(
-            "value of {} bytes is larger than core.max-value-size ({max} bytes)",
-            bytes.len()
+            "value of {size} bytes is larger than core.max-value-size ({max} bytes)"
         )));
     }
     Ok(tree::store_value(bytes, new))

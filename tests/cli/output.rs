@@ -1,0 +1,254 @@
+use crate::common::TestEnv;
+
+const ESC: &str = "\x1b[";
+
+#[test]
+fn completions_for_bash_zsh_and_fish() {
+    // Completions need no repository.
+    let env = TestEnv::bare();
+    let bash = env.stdout(&["completions", "bash"]);
+    assert!(bash.contains("_kvgit()"), "bash defines a function");
+    assert!(bash.contains("complete -F _kvgit"), "bash registers it");
+    let zsh = env.stdout(&["completions", "zsh"]);
+    assert!(
+        zsh.starts_with("#compdef kvgit"),
+        "{}",
+        &zsh[..zsh.len().min(200)]
+    );
+    let fish = env.stdout(&["completions", "fish"]);
+    assert!(fish.contains("complete -c kvgit"), "fish completes kvgit");
+    for script in [&bash, &zsh, &fish] {
+        for sub in ["commit", "batch", "reflog", "switch"] {
+            assert!(script.contains(sub), "completes {sub}");
+        }
+        assert!(script.contains("expect-head"), "completes flags");
+    }
+    env.run(&["completions", "tcsh-nope"]).code(2);
+    env.run(&["completions"]).code(2);
+}
+
+#[test]
+fn help_and_version_need_no_repository() {
+    let env = TestEnv::bare();
+    let help = env.stdout(&["--help"]);
+    for sub in ["init", "set", "get", "commit", "batch", "diff", "reflog"] {
+        assert!(help.contains(sub), "{sub} in help");
+    }
+    assert!(env.stdout(&["commit", "--help"]).contains("--expect-head"));
+    assert!(env.stdout(&["--version"]).starts_with("kvgit "));
+}
+
+#[test]
+fn unknown_flags_and_subcommands_are_usage_errors() {
+    let env = TestEnv::new();
+    for args in [
+        &["--bogus"][..],
+        &["get", "k", "--bogus"],
+        &["frobnicate"],
+        &["set"],
+        &["log", "-n", "many"],
+        &["--color", "sometimes", "status"],
+        &["--lock-timeout", "soon", "status"],
+    ] {
+        let out = env.run(args);
+        out.code(2);
+        assert!(out.stdout.is_empty(), "{out}");
+        assert!(out.stderr.starts_with("error: "), "{out}");
+    }
+    assert!(env.run(&["get", "k", "--bogus"]).stderr.contains("--bogus"));
+    // Nothing was done.
+    assert_eq!(env.staged_keys(), Vec::<String>::new());
+}
+
+#[test]
+fn usage_errors_with_json_start_stderr_with_the_error_document() {
+    // docs/json.md: when the command line cannot be parsed, the JSON line is
+    // followed on stderr by the usual usage message; the first line is the
+    // document.
+    let env = TestEnv::new();
+    for args in [
+        &["--json", "get", "k", "--bogus"][..],
+        &["--json", "frobnicate"],
+        &["get", "--json"],
+        &["--json", "--lock-timeout", "soon", "ls"],
+    ] {
+        let out = env.run(args);
+        out.code(2);
+        assert!(out.stdout.is_empty(), "{out}");
+        let first = out.stderr.lines().next().unwrap_or_default();
+        let doc: serde_json::Value = serde_json::from_str(first)
+            .unwrap_or_else(|e| panic!("the first stderr line is JSON ({e})\n{out}"));
+        assert_eq!(doc["error"]["kind"], "usage", "{out}");
+        assert_eq!(doc["error"]["code"], 2, "{out}");
+        assert!(doc["error"]["message"].is_string(), "{out}");
+    }
+    // A bad flag value that kvgit itself checks: exactly the document.
+    let err = env.json_error(&["--lock-timeout", "soon", "ls"], 2);
+    assert!(
+        err["message"].as_str().is_some_and(|m| m.contains("soon")),
+        "{err}"
+    );
+}
+
+#[test]
+fn json_errors_carry_kind_code_and_message() {
+    let env = TestEnv::new();
+    env.commit_kv("k", "v");
+    env.ok(&["branch", "b"]);
+    env.ok(&["switch", "-q", "-c", "topic"]);
+    env.commit_kv("t", "1");
+    env.ok(&["switch", "-q", "main"]);
+    for (args, code, kind) in [
+        (&["get", ""][..], 2, "invalid_key"),
+        (&["get", "k", "--at", "nope"], 2, "unknown_revision"),
+        (&["branch", "a b"], 2, "invalid_name"),
+        (&["set", "n", "{"], 2, "invalid_value"),
+        (
+            &[
+                "commit",
+                "--allow-empty",
+                "-m",
+                "m",
+                "--expect-head",
+                "topic",
+            ],
+            4,
+            "stale_head",
+        ),
+        (&["branch", "b"], 8, "refused"),
+        (&["branch", "-d", "topic"], 8, "refused"),
+    ] {
+        let err = env.json_error(args, code);
+        assert_eq!(err["kind"], kind, "{args:?}: {err}");
+    }
+}
+
+#[test]
+fn errors_are_one_line_with_optional_hints() {
+    let env = TestEnv::new();
+    env.commit_kv("k", "v");
+    for (args, code) in [
+        (&["set", "", "v"][..], 2),
+        (&["set", "k", "x", "--float"], 2),
+        (&["get", "k", "--at", "nope"], 2),
+        (&["show", "HEAD~9"], 2),
+        (
+            &[
+                "commit",
+                "--allow-empty",
+                "-m",
+                "m",
+                "--expect-head",
+                "nope",
+            ],
+            2,
+        ),
+        (
+            &[
+                "commit",
+                "--allow-empty",
+                "-m",
+                "m",
+                "--expect-head",
+                "HEAD~1",
+            ],
+            2,
+        ),
+        (&["branch", "main"], 8),
+    ] {
+        env.run(args).error(code);
+    }
+}
+
+#[test]
+fn color_always_colours_and_never_or_a_pipe_does_not() {
+    let env = TestEnv::new();
+    env.commit_kv("k", "v");
+    env.ok(&["set", "k", "w"]);
+    for args in [&["log", "--oneline"][..], &["diff"], &["status"]] {
+        let mut always = vec!["--color", "always"];
+        always.extend_from_slice(args);
+        assert!(env.stdout(&always).contains(ESC), "{args:?} --color always");
+        let mut never = vec!["--color", "never"];
+        never.extend_from_slice(args);
+        assert!(!env.stdout(&never).contains(ESC), "{args:?} --color never");
+        // auto, and stdout is a pipe here.
+        assert!(!env.stdout(args).contains(ESC), "{args:?} --color auto");
+        let out = env.cmd(args).env("NO_COLOR", "1").run();
+        out.code(0);
+        assert!(!out.stdout().contains(ESC), "{args:?} NO_COLOR");
+    }
+    // An explicit --color always beats NO_COLOR, as with git, cargo and ripgrep.
+    let out = env
+        .cmd(&["--color", "always", "log", "--oneline"])
+        .env("NO_COLOR", "1")
+        .run();
+    out.code(0);
+    assert!(out.stdout().contains(ESC), "{out}");
+    // Machine output is never coloured.
+    let out = env.ok(&["--color", "always", "--json", "log"]);
+    assert!(!out.stdout().contains(ESC), "{out}");
+    out.json();
+}
+
+#[test]
+fn color_ui_from_config_is_honoured() {
+    // SPEC 1: the user config holds the colour setting.
+    let env = TestEnv::new();
+    env.commit_kv("k", "v");
+    env.ok(&["config", "--global", "set", "color.ui", "always"]);
+    assert!(
+        env.stdout(&["log", "--oneline"]).contains(ESC),
+        "color.ui = always colours a pipe"
+    );
+    assert!(
+        !env.stdout(&["--color", "never", "log", "--oneline"])
+            .contains(ESC)
+    );
+    env.ok(&["config", "set", "color.ui", "never"]);
+    assert!(
+        !env.stdout(&["log", "--oneline"]).contains(ESC),
+        "the repository setting wins over the user one"
+    );
+}
+
+#[test]
+fn quiet_prints_only_what_was_asked_for() {
+    let env = TestEnv::bare();
+    let out = env.ok(&["-q", "init"]);
+    assert!(out.stdout.is_empty() && out.stderr.is_empty(), "{out}");
+    env.ok(&["set", "k", "v"]);
+    let out = env.ok(&["-q", "commit", "-m", "m"]);
+    assert!(out.stdout.is_empty() && out.stderr.is_empty(), "{out}");
+    let out = env.cmd(&["-q", "batch"]).stdin("set b 1\n").run();
+    out.code(0);
+    assert!(out.stdout.is_empty() && out.stderr.is_empty(), "{out}");
+    for args in [
+        &["-q", "branch", "side"][..],
+        &["-q", "switch", "side"],
+        &["-q", "switch", "main"],
+        &["-q", "checkout", "HEAD~1"],
+        &["-q", "checkout", "main"],
+        &["-q", "tag", "v1"],
+        &["-q", "reset", "--hard", "HEAD"],
+        &["-q", "reset"],
+        &["-q", "branch", "-d", "side"],
+    ] {
+        let out = env.ok(args);
+        assert!(out.stdout.is_empty() && out.stderr.is_empty(), "{out}");
+    }
+    // What was asked for is still printed.
+    assert_eq!(env.stdout(&["-q", "get", "k"]), "v\n");
+    // A negative answer is only the exit code.
+    let out = env.run(&["-q", "get", "nope"]);
+    out.code(1);
+    assert!(out.stdout.is_empty() && out.stderr.is_empty(), "{out}");
+    let out = env.run(&["-q", "rm", "nope"]);
+    out.code(1);
+    assert!(out.stderr.is_empty(), "{out}");
+    let out = env.run(&["-q", "commit", "-m", "nothing"]);
+    out.code(1);
+    assert!(out.stderr.is_empty(), "{out}");
+    // Errors are still reported.
+    env.run(&["-q", "get", ""]).error(2);
+}
