@@ -326,7 +326,7 @@ _kvgit() {
             return 0
             ;;
         kvgit__subcmd__batch)
-            opts="-m -C -q -h --message --file --author --meta --expect-head --json --color --quiet --ns --lock-timeout --help"
+            opts="-m -b -C -q -h --message --file --author --meta --expect-head --branch --json --color --quiet --ns --lock-timeout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -353,6 +353,14 @@ _kvgit() {
                     return 0
                     ;;
                 --expect-head)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --branch)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -b)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

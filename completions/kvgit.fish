@@ -241,7 +241,8 @@ complete -c kvgit -n "__fish_kvgit_using_subcommand batch" -s m -l message -d 'T
 complete -c kvgit -n "__fish_kvgit_using_subcommand batch" -l file -d 'Read operations from this file instead of stdin' -r -F
 complete -c kvgit -n "__fish_kvgit_using_subcommand batch" -l author -d 'Record this author instead of the configured one' -r
 complete -c kvgit -n "__fish_kvgit_using_subcommand batch" -l meta -d 'Attach metadata to the commit (repeatable)' -r
-complete -c kvgit -n "__fish_kvgit_using_subcommand batch" -l expect-head -d 'Fail (exit 4) unless HEAD is at REV' -r
+complete -c kvgit -n "__fish_kvgit_using_subcommand batch" -l expect-head -d 'Fail (exit 4) unless HEAD (or --branch) is at REV' -r
+complete -c kvgit -n "__fish_kvgit_using_subcommand batch" -s b -l branch -d 'Commit to this existing branch instead of HEAD (HEAD does not move)' -r
 complete -c kvgit -n "__fish_kvgit_using_subcommand batch" -s C -d 'Run as if kvgit was started in DIR' -r -F
 complete -c kvgit -n "__fish_kvgit_using_subcommand batch" -l color -d 'When to colour output' -r -f -a "auto\t''
 always\t''

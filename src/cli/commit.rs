@@ -46,9 +46,12 @@ pub struct BatchArgs {
     /// Attach metadata to the commit (repeatable)
     #[arg(long, value_name = "K=V")]
     pub meta: Vec<String>,
-    /// Fail (exit 4) unless HEAD is at REV
+    /// Fail (exit 4) unless HEAD (or --branch) is at REV
     #[arg(long, value_name = "REV")]
     pub expect_head: Option<String>,
+    /// Commit to this existing branch instead of HEAD (HEAD does not move)
+    #[arg(short, long, value_name = "NAME")]
+    pub branch: Option<String>,
 }
 
 fn parse_meta(items: &[String]) -> Result<BTreeMap<String, String>, Error> {
@@ -78,7 +81,7 @@ pub fn commit(ctx: &Ctx, args: CommitArgs) -> anyhow::Result<i32> {
         expect_head: args.expect_head,
     };
     let outcome = repo.commit(&opts)?;
-    report(ctx, &repo, &opts.message, outcome, None)
+    report(ctx, &repo, &opts.message, outcome, None, None)
 }
 
 pub fn batch(ctx: &Ctx, args: BatchArgs) -> anyhow::Result<i32> {
@@ -124,8 +127,15 @@ pub fn batch(ctx: &Ctx, args: BatchArgs) -> anyhow::Result<i32> {
         meta,
         expect_head: args.expect_head,
     };
-    let outcome = repo.batch(ops, &opts)?;
-    report(ctx, &repo, &opts.message, outcome, Some(count))
+    let outcome = repo.batch_on(ops, &opts, args.branch.as_deref())?;
+    report(
+        ctx,
+        &repo,
+        &opts.message,
+        outcome,
+        Some(count),
+        args.branch.as_deref(),
+    )
 }
 
 fn report(
@@ -134,10 +144,12 @@ fn report(
     message: &str,
     outcome: CommitOutcome,
     operations: Option<usize>,
+    target: Option<&str>,
 ) -> anyhow::Result<i32> {
-    let branch = match repo.head()?.0 {
-        Head::Branch(b) => Some(b),
-        Head::Detached(_) => None,
+    let branch = match (target, repo.head()?.0) {
+        (Some(b), _) => Some(b.to_string()),
+        (None, Head::Branch(b)) => Some(b),
+        (None, Head::Detached(_)) => None,
     };
     match outcome {
         CommitOutcome::Committed { id, merged } => {

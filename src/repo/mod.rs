@@ -605,14 +605,34 @@ impl Repo {
     /// Applies `ops` to the current head and commits them, in one write
     /// transaction, ignoring the staging area. Removing a missing key is a no-op.
     pub fn batch(&self, ops: Vec<Op>, opts: &CommitOptions) -> Result<CommitOutcome> {
+        self.batch_on(ops, opts, None)
+    }
+
+    /// Like [`Repo::batch`], on branch `branch` (which must exist) instead
+    /// of HEAD: scripts can write to any branch without switching the
+    /// repository's HEAD under other processes.
+    pub fn batch_on(
+        &self,
+        ops: Vec<Op>,
+        opts: &CommitOptions,
+        branch: Option<&str>,
+    ) -> Result<CommitOutcome> {
         let max = self.config.max_value_size();
         let attrs = self.attributes(StrategyFlags::default())?;
         let expected = self.expected_head(opts.expect_head.as_deref())?;
         let mut new = NewObjects::default();
         let prepared = prepare(ops, &attrs, max, &mut new)?;
         self.store.write(|w| {
-            state::refuse_during_merge(w, "commit a batch")?;
-            let head = refs::head_commit(w)?;
+            let head = match branch {
+                None => {
+                    state::refuse_during_merge(w, "commit a batch")?;
+                    refs::head_commit(w)?
+                }
+                Some(b) => Some(
+                    w.ref_get(&refs::branch_ref(b))?
+                        .ok_or_else(|| Error::UnknownRevision(format!("'{b}': no such branch")))?,
+                ),
+            };
             check_expected(head, expected)?;
             if prepared.is_empty() && !opts.allow_empty {
                 return Ok(CommitOutcome::NothingToCommit);
@@ -641,7 +661,10 @@ impl Repo {
             if tree == head_tree && !opts.allow_empty {
                 return Ok(CommitOutcome::NothingToCommit);
             }
-            let id = write_commit(w, &new, head, tree, opts, "batch")?;
+            let id = match branch {
+                None => write_commit(w, &new, head, tree, opts, "batch")?,
+                Some(b) => commit_to_branch(w, &new, b, head, tree, opts)?,
+            };
             Ok(CommitOutcome::Committed { id, merged: false })
         })
     }
@@ -969,6 +992,38 @@ fn write_commit(
         &opts.meta,
         verb,
     )
+}
+
+/// Stores `new` and a commit of `tree` on `branch`, moving it from `head`;
+/// HEAD's reflog records the move too when HEAD is on that branch.
+fn commit_to_branch(
+    w: &mut WriteCtx<'_>,
+    new: &NewObjects,
+    branch: &str,
+    head: Option<Id>,
+    tree: Id,
+    opts: &CommitOptions,
+) -> Result<Id> {
+    let commit = Commit {
+        tree,
+        parents: head.into_iter().collect(),
+        author: opts.signature.author.clone(),
+        time: opts.signature.time,
+        message: opts.message.clone(),
+        meta: opts.meta.clone(),
+    };
+    w.put_objects(new)?;
+    let id = w.put_commit(&commit)?;
+    let why = Move {
+        author: &opts.signature.author,
+        time: opts.signature.time,
+        message: format!("batch: {}", opts.message.lines().next().unwrap_or("")),
+    };
+    refs::update_ref(w, &refs::branch_ref(branch), head, Some(id), &why)?;
+    if refs::read_head(w)? == Head::Branch(branch.to_string()) {
+        refs::log_move(w, refs::HEAD, head, Some(id), &why)?;
+    }
+    Ok(id)
 }
 
 /// Stores `new` and a commit of `tree`, and moves HEAD (its branch) from the
