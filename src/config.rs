@@ -83,9 +83,14 @@ impl ConfigFile {
                 )));
             }
         };
+        ConfigFile::parse(path, &text)
+    }
+
+    /// Parses config text; `path` is only used in messages.
+    pub fn parse(path: &Path, text: &str) -> Result<ConfigFile> {
         let table = text
             .parse::<toml::Table>()
-            .map_err(|e| parse_error(path, &text, e.message(), e.span()))?;
+            .map_err(|e| parse_error(path, text, e.message(), e.span()))?;
         let file = ConfigFile {
             path: path.to_path_buf(),
             table,
@@ -93,8 +98,7 @@ impl ConfigFile {
         for (key, value) in file.entries() {
             if let Some((_, kind, _)) = KNOWN_KEYS.iter().find(|(k, _, _)| *k == key) {
                 check_kind(&key, *kind, &value).map_err(|why| {
-                    let line =
-                        line_of(&text, &key).map_or(String::new(), |l| format!(", line {l}"));
+                    let line = line_of(text, &key).map_or(String::new(), |l| format!(", line {l}"));
                     Error::Unreadable(format!(
                         "invalid config file {}{line}: {why}",
                         path.display()

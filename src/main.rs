@@ -11,7 +11,7 @@ fn main() -> ExitCode {
     // own panics on damaged files into errors. Keep the default hook quiet so
     // those caught panics print nothing, and report uncaught ones below.
     std::panic::set_hook(Box::new(|_| {}));
-    let wants_json = std::env::args().any(|a| a == "--json");
+    let wants_json = std::env::args_os().any(|a| a == "--json");
     let cli = match cli::Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {

@@ -98,7 +98,13 @@ pub fn batch(ctx: &Ctx, args: BatchArgs) -> anyhow::Result<i32> {
     let rule_type = |key: &str| attrs.type_for(&ctx.key(key)).map(|d| d.value);
     let mut ops = Vec::new();
     for (n, line) in reader.lines().enumerate() {
-        let line = line.context("cannot read the batch input")?;
+        let line = match line {
+            Ok(l) => l,
+            Err(e) if e.kind() == std::io::ErrorKind::InvalidData => {
+                return Err(Error::Usage(format!("line {}: not valid UTF-8", n + 1)).into());
+            }
+            Err(e) => return Err(e).context("cannot read the batch input"),
+        };
         let op = parse_batch_line(&line, &rule_type)
             .map_err(|e| Error::Usage(format!("line {}: {e}", n + 1)))?;
         if let Some(mut op) = op {

@@ -144,7 +144,14 @@ impl Repo {
                     loop {
                         line.clear();
                         number += 1;
-                        if input.read_line(&mut line)? == 0 {
+                        let read = input.read_line(&mut line).map_err(|e| {
+                            if e.kind() == std::io::ErrorKind::InvalidData {
+                                Error::Usage(format!("line {number}: not valid UTF-8"))
+                            } else {
+                                Error::from(e)
+                            }
+                        })?;
+                        if read == 0 {
                             break;
                         }
                         if line.trim().is_empty() {
