@@ -431,8 +431,8 @@ complete -c kvgit -n "__fish_kvgit_using_subcommand resolve" -l script -d 'With 
 complete -c kvgit -n "__fish_kvgit_using_subcommand resolve" -l json -d 'Print machine-readable JSON on stdout (see docs/json.md)'
 complete -c kvgit -n "__fish_kvgit_using_subcommand resolve" -s q -l quiet -d 'Print only what was asked for'
 complete -c kvgit -n "__fish_kvgit_using_subcommand resolve" -s h -l help -d 'Print help'
-complete -c kvgit -n "__fish_kvgit_using_subcommand check-attr" -s s -l strategy -d 'Preview with these -s GLOB=S flags, as merge would take them' -r
-complete -c kvgit -n "__fish_kvgit_using_subcommand check-attr" -s X -l default-strategy -d 'Preview with this -X default strategy' -r -f -a "conflict\t''
+complete -c kvgit -n "__fish_kvgit_using_subcommand check-attr" -s s -l strategy -d 'Use strategy S for keys matching GLOB (repeatable; the last match wins)' -r
+complete -c kvgit -n "__fish_kvgit_using_subcommand check-attr" -s X -l default-strategy -d 'Strategy for keys that no flag or rule decides' -r -f -a "conflict\t''
 ours\t''
 theirs\t''
 lww\t''
@@ -441,7 +441,7 @@ max\t''
 min\t''
 union\t''
 json\t''"
-complete -c kvgit -n "__fish_kvgit_using_subcommand check-attr" -l force-strategy -d 'Preview with this forced strategy' -r -f -a "conflict\t''
+complete -c kvgit -n "__fish_kvgit_using_subcommand check-attr" -l force-strategy -d 'Use strategy S for every key, whatever the rules say' -r -f -a "conflict\t''
 ours\t''
 theirs\t''
 lww\t''

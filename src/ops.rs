@@ -149,7 +149,7 @@ fn parse_json_op(line: &str) -> Result<Op> {
                 .ok_or_else(|| Error::usage("a set operation needs \"value\""))?;
             let ty = match &j.ty {
                 Some(t) => t.parse()?,
-                None => infer_type(&value),
+                None => ValueType::natural_for(&value),
             };
             Ok(Op::Set {
                 key: j.key,
@@ -171,17 +171,6 @@ fn parse_json_op(line: &str) -> Result<Op> {
         other => Err(Error::usage(format!(
             "unknown operation '{other}' (expected set, rm or incr)"
         ))),
-    }
-}
-
-/// The type a JSON value gets when no type is named.
-fn infer_type(v: &serde_json::Value) -> ValueType {
-    match v {
-        serde_json::Value::String(_) => ValueType::String,
-        serde_json::Value::Bool(_) => ValueType::Bool,
-        serde_json::Value::Number(n) if n.is_i64() => ValueType::Int,
-        serde_json::Value::Number(_) => ValueType::Float,
-        _ => ValueType::Json,
     }
 }
 

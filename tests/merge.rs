@@ -507,3 +507,23 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn equal_increments_on_both_sides_both_count_for_a_counter() {
+    // Regression: the stress test lost increments when both branches moved
+    // a counter by the same amount and the merge took the change once.
+    let env = Env::new();
+    env.commit(&[("hits", int(100)), ("plain", int(1))]);
+    env.branch("b");
+    env.commit(&[("hits", int(105)), ("plain", int(2))]);
+    env.switch("b");
+    env.commit(&[("hits", int(105)), ("plain", int(2))]);
+    env.switch("main");
+    env.merge("b", counter_flags("hits"));
+    assert_eq!(env.get("hits"), int(110));
+    assert_eq!(
+        env.get("plain"),
+        int(2),
+        "other keys take an equal change once"
+    );
+}

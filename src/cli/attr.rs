@@ -1,10 +1,9 @@
 //! `kvgit check-attr`: which type, strategy and gc class apply to keys, and why.
 
 use super::Ctx;
-use super::merge::{strategy_flags, strategy_parser};
+use super::merge::StrategyArgs;
 use super::output::print_json;
 use clap::Args;
-use kvgit::merge::Strategy;
 use serde_json::json;
 use std::io::Write;
 
@@ -12,22 +11,16 @@ use std::io::Write;
 pub struct CheckAttrArgs {
     #[arg(required = true)]
     pub keys: Vec<String>,
-    /// Preview with these -s GLOB=S flags, as merge would take them
-    #[arg(short = 's', long = "strategy", value_name = "GLOB=S")]
-    pub strategy: Vec<String>,
-    /// Preview with this -X default strategy
-    #[arg(short = 'X', long = "default-strategy", value_name = "S", value_parser = strategy_parser())]
-    pub default_strategy: Option<Strategy>,
-    /// Preview with this forced strategy
-    #[arg(long, value_name = "S", value_parser = strategy_parser())]
-    pub force_strategy: Option<Strategy>,
+    /// The strategy flags merge would be given, to preview their effect
+    #[command(flatten)]
+    pub strategies: StrategyArgs,
 }
 
 pub fn run(ctx: &Ctx, args: CheckAttrArgs) -> anyhow::Result<i32> {
     for k in &args.keys {
         kvgit::object::validate_key(&ctx.key(k)).map_err(kvgit::Error::from)?;
     }
-    let flags = strategy_flags(&args.strategy, args.default_strategy, args.force_strategy)?;
+    let flags = args.strategies.flags()?;
     let repo = ctx.open(false)?;
     let attrs = repo.attributes(flags)?;
     let mut docs = Vec::new();

@@ -19,15 +19,8 @@ pub struct MergeArgs {
     /// The merge commit's message
     #[arg(short, long, value_name = "MSG")]
     pub message: Option<String>,
-    /// Use strategy S for keys matching GLOB (repeatable; the last match wins)
-    #[arg(short = 's', long = "strategy", value_name = "GLOB=S")]
-    pub strategy: Vec<String>,
-    /// Strategy for keys that no flag or rule decides
-    #[arg(short = 'X', long = "default-strategy", value_name = "S", value_parser = strategy_parser())]
-    pub default_strategy: Option<Strategy>,
-    /// Use strategy S for every key, whatever the rules say
-    #[arg(long, value_name = "S", value_parser = strategy_parser())]
-    pub force_strategy: Option<Strategy>,
+    #[command(flatten)]
+    pub strategies: StrategyArgs,
     /// Stop before committing, even when the merge is clean
     #[arg(long)]
     pub no_commit: bool,
@@ -70,20 +63,32 @@ pub fn strategy_parser() -> impl clap::builder::TypedValueParser<Value = Strateg
         .map(|s| s.parse::<Strategy>().expect("every listed name parses"))
 }
 
-pub fn strategy_flags(
-    specs: &[String],
-    default: Option<Strategy>,
-    force: Option<Strategy>,
-) -> anyhow::Result<StrategyFlags> {
-    let mut flags = StrategyFlags {
-        force,
-        default,
-        ..StrategyFlags::default()
-    };
-    for spec in specs {
-        flags.add(spec)?;
+/// The strategy choices of one command (merge, and check-attr's preview).
+#[derive(Debug, Args)]
+pub struct StrategyArgs {
+    /// Use strategy S for keys matching GLOB (repeatable; the last match wins)
+    #[arg(short = 's', long = "strategy", value_name = "GLOB=S")]
+    pub strategy: Vec<String>,
+    /// Strategy for keys that no flag or rule decides
+    #[arg(short = 'X', long = "default-strategy", value_name = "S", value_parser = strategy_parser())]
+    pub default_strategy: Option<Strategy>,
+    /// Use strategy S for every key, whatever the rules say
+    #[arg(long, value_name = "S", value_parser = strategy_parser())]
+    pub force_strategy: Option<Strategy>,
+}
+
+impl StrategyArgs {
+    pub fn flags(&self) -> anyhow::Result<StrategyFlags> {
+        let mut flags = StrategyFlags {
+            force: self.force_strategy,
+            default: self.default_strategy,
+            ..StrategyFlags::default()
+        };
+        for spec in &self.strategy {
+            flags.add(spec)?;
+        }
+        Ok(flags)
     }
-    Ok(flags)
 }
 
 fn action_json(k: &KeyReport) -> serde_json::Value {
@@ -190,7 +195,7 @@ pub fn run(ctx: &Ctx, args: MergeArgs) -> anyhow::Result<i32> {
         }
         return Ok(0);
     }
-    let flags = strategy_flags(&args.strategy, args.default_strategy, args.force_strategy)?;
+    let flags = args.strategies.flags()?;
     let repo = ctx.open(!args.dry_run)?;
     let sig = ctx.signature(&repo)?;
     let opts = MergeOptions {

@@ -3,8 +3,9 @@
 //!
 //! The rule table is written once (`merge_trees`): a key changed on one side
 //! only takes that side; a key changed identically on both sides takes that
-//! value; a key changed differently on both goes to its strategy, which yields
-//! a value or a conflict. Only changed keys are visited (tree diffs skip equal
+//! value (unless its strategy is `counter`, which adds both changes); a key
+//! changed differently on both goes to its strategy, which yields a value or
+//! a conflict. Only changed keys are visited (tree diffs skip equal
 //! subtrees), so the cost follows the changes since the base, not the store.
 
 pub mod rules;
@@ -99,7 +100,11 @@ pub fn merge_trees(
                 edits.insert(c.key.clone(), c.new.clone());
                 (c.old.clone(), KeyAction::TakeTheirs, c.new.clone())
             }
-            Some(o) if o.new == c.new => (o.new.clone(), KeyAction::Same, c.new.clone()),
+            // The same change on both sides is taken once, except by a
+            // counter: two increments of 1 are an increment of 2.
+            Some(o) if o.new == c.new && !attrs.strategy_for(&c.key).value.adds_changes() => {
+                (o.new.clone(), KeyAction::Same, c.new.clone())
+            }
             Some(o) => {
                 let strategy = attrs.strategy_for(&c.key);
                 let decode = |v: &Option<ValRef>| v.as_ref().map(|v| read_value(r, v)).transpose();

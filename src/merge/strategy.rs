@@ -50,6 +50,12 @@ impl Strategy {
         }
     }
 
+    /// Whether both sides' changes count even when they are equal: a
+    /// counter incremented by 1 on each side is up by 2.
+    pub fn adds_changes(self) -> bool {
+        self == Strategy::Counter
+    }
+
     /// Whether the result is the same whichever side is "ours".
     pub fn is_symmetric(self) -> bool {
         !matches!(self, Strategy::Ours | Strategy::Theirs)

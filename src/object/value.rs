@@ -44,6 +44,19 @@ impl ValueType {
         }
     }
 
+    /// The type a JSON value gets when no type is named (import, JSON batch
+    /// lines): strings, bools, whole and other numbers map to their own
+    /// types; arrays, objects and null are json.
+    pub fn natural_for(v: &serde_json::Value) -> ValueType {
+        match v {
+            serde_json::Value::String(_) => ValueType::String,
+            serde_json::Value::Bool(_) => ValueType::Bool,
+            serde_json::Value::Number(n) if n.is_i64() => ValueType::Int,
+            serde_json::Value::Number(_) => ValueType::Float,
+            _ => ValueType::Json,
+        }
+    }
+
     fn tag(self) -> u8 {
         match self {
             ValueType::String => 0,

@@ -7,7 +7,7 @@ mod transfer;
 
 pub use maintenance::GcRun;
 
-pub use transfer::{Format, ImportOptions, ImportReport, natural_type};
+pub use transfer::{Format, ImportOptions, ImportReport};
 
 pub use merge::{
     Choice, ConflictView, KeyReport, MergeOptions, MergeOutcome, MergeReport, MergeStatus, Side,
@@ -571,7 +571,8 @@ impl Repo {
                 if base != head {
                     let theirs = tree::get(w, &head_tree, key)?;
                     let before = tree::get(w, &base_tree, key)?;
-                    if theirs != before && theirs != ours {
+                    let counted = attrs.strategy_for(key).value.adds_changes();
+                    if theirs != before && (theirs != ours || counted) {
                         // Changed here and by the commits since staging.
                         match merge_staged(
                             w, &attrs, key, before, ours, theirs, base, head, opts, max, &mut new,

@@ -44,17 +44,6 @@ pub struct ImportReport {
     pub entries: u64,
 }
 
-/// The type a JSON value gets when no type is named.
-pub fn natural_type(v: &serde_json::Value) -> ValueType {
-    match v {
-        serde_json::Value::String(_) => ValueType::String,
-        serde_json::Value::Bool(_) => ValueType::Bool,
-        serde_json::Value::Number(n) if n.is_i64() => ValueType::Int,
-        serde_json::Value::Number(_) => ValueType::Float,
-        _ => ValueType::Json,
-    }
-}
-
 /// One JSON Lines record.
 #[derive(serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -69,7 +58,7 @@ fn parse_record(line: &str) -> Result<(String, Value)> {
     let r: Record = serde_json::from_str(line).map_err(|e| Error::Usage(e.to_string()))?;
     let ty = match &r.ty {
         Some(t) => t.parse()?,
-        None => natural_type(&r.value),
+        None => ValueType::natural_for(&r.value),
     };
     Ok((r.key, Value::from_json(ty, r.value)?))
 }
@@ -166,7 +155,7 @@ impl Repo {
                 Format::Json => {
                     let mut failure: Option<Error> = None;
                     let mut on_entry = |key: String, json: serde_json::Value| -> Result<()> {
-                        let value = Value::from_json(natural_type(&json), json)?;
+                        let value = Value::from_json(ValueType::natural_for(&json), json)?;
                         add(key, value, w, &mut root).inspect_err(|e| {
                             failure = Some(Error::Usage(e.to_string()));
                         })

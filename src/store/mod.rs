@@ -316,6 +316,23 @@ impl Store {
     }
 }
 
+/// Inserts content-addressed objects that are not stored yet, recording
+/// when each was born.
+fn insert_new(
+    table: &mut Table<'_, [u8; 32], &'static [u8]>,
+    born: &mut Table<'_, [u8; 32], u64>,
+    now: u64,
+    objects: &[(Id, Vec<u8>)],
+) -> Result<()> {
+    for (id, bytes) in objects {
+        if table.get(&id.0)?.is_none() {
+            table.insert(&id.0, bytes.as_slice())?;
+            born.insert(&id.0, now)?;
+        }
+    }
+    Ok(())
+}
+
 fn open_writable(path: &Path, timeout: Duration) -> Result<Database> {
     // In MultiWriter mode open() blocks while another process is inside a
     // write transaction and has no non-blocking form, so it runs on a helper
@@ -568,18 +585,8 @@ impl<'t> WriteCtx<'t> {
 
     /// Stores new tree nodes and blobs; objects already present are left as they are.
     pub fn put_objects(&mut self, new: &NewObjects) -> Result<()> {
-        for (id, bytes) in &new.nodes {
-            if self.nodes.get(&id.0)?.is_none() {
-                self.nodes.insert(&id.0, bytes.as_slice())?;
-                self.born.insert(&id.0, self.now)?;
-            }
-        }
-        for (id, bytes) in &new.blobs {
-            if self.blobs.get(&id.0)?.is_none() {
-                self.blobs.insert(&id.0, bytes.as_slice())?;
-                self.born.insert(&id.0, self.now)?;
-            }
-        }
+        insert_new(&mut self.nodes, &mut self.born, self.now, &new.nodes)?;
+        insert_new(&mut self.blobs, &mut self.born, self.now, &new.blobs)?;
         // Keep the read cache of a long operation (an import) bounded.
         if self.cache.borrow().len() > 50_000 {
             self.cache.borrow_mut().clear();
