@@ -35,7 +35,10 @@ impl Rev {
         }
         let mut steps = Vec::new();
         while let Some(op) = rest.chars().next() {
-            rest = &rest[1..];
+            if op != '~' && op != '^' {
+                return Err(bad("expected '~' or '^'"));
+            }
+            rest = &rest[op.len_utf8()..];
             let digits = rest.len() - rest.trim_start_matches(|c: char| c.is_ascii_digit()).len();
             let (num, tail) = rest.split_at(digits);
             rest = tail;
@@ -169,6 +172,10 @@ mod tests {
         assert!(Rev::parse("~1").is_err());
         assert!(Rev::parse("").is_err());
         assert!(Rev::parse("HEAD~99999999999999").is_err());
+        // Found by the revision_parser fuzz target: a multi-byte character
+        // after a step used to be sliced through the middle.
+        assert!(Rev::parse("\n~~~\u{101}\u{45}").is_err());
+        assert!(Rev::parse("main~é").is_err());
         let r = Rev::parse("main@{2}~1").expect("valid");
         assert_eq!(r.base, "main@{2}");
         assert_eq!(r.steps, vec![Step::Ancestor(1)]);

@@ -120,6 +120,32 @@ fn batch_lines(round: u64, n: usize) -> (String, Changes) {
     (text, expect)
 }
 
+/// The first key on which two states differ, for a short failure message.
+fn difference(a: &BTreeMap<String, String>, b: &BTreeMap<String, String>) -> String {
+    let keys: std::collections::BTreeSet<&String> = a.keys().chain(b.keys()).collect();
+    keys.into_iter()
+        .find(|k| a.get(*k) != b.get(*k))
+        .map_or("none".into(), |k| {
+            format!("{k}: {:?} vs {:?}", a.get(k), b.get(k))
+        })
+}
+
+/// Lines setting 200 keys `m/...` to `value`, and the export lines that result.
+fn merge_lines(value: &str) -> (String, Changes) {
+    let keys: Vec<String> = (0..200).map(|i| format!("m/{i:03}")).collect();
+    let text = keys.iter().map(|k| format!("set {k} {value}\n")).collect();
+    let expect = keys
+        .iter()
+        .map(|k| {
+            (
+                k.clone(),
+                format!(r#"{{"key":"{k}","type":"string","value":"{value}"}}"#),
+            )
+        })
+        .collect();
+    (text, expect)
+}
+
 #[test]
 fn killed_writers_leave_the_repository_before_or_after() {
     let iterations = env_number("KVGIT_CRASH_ITERATIONS", 24);
@@ -132,9 +158,8 @@ fn killed_writers_leave_the_repository_before_or_after() {
     let mut rng = Lcg(0x006b_7667_6974);
     let (mut killed, mut finished) = (0, 0);
     for round in 2..2 + iterations {
-        let before = snapshot(&env);
         let delay = Duration::from_micros(rng.next() % (span * 5 / 4));
-        let kind = round % 4;
+        let kind = round % 6;
         let (args, input, expect): (Vec<&str>, String, Option<Changes>) = match kind {
             0 | 1 => {
                 let (text, expect) = batch_lines(round, 2000);
@@ -149,12 +174,47 @@ fn killed_writers_leave_the_repository_before_or_after() {
                     Some(expect),
                 )
             }
-            _ => (
+            3 => (
                 vec!["gc", "--prune-older-than", "now", "--expire-reflog", "now"],
                 String::new(),
                 None,
             ),
+            4 => {
+                // Staged changes, then the commit is killed. A commit killed
+                // in an earlier round left its changes staged: drop them.
+                env.ok(&["reset"]);
+                let mut expect = Vec::new();
+                for i in 0..3 {
+                    let (key, value) = (format!("c/{round}-{i}"), format!("staged{round}"));
+                    env.ok(&["set", &key, &value]);
+                    expect.push((
+                        key.clone(),
+                        format!(r#"{{"key":"{key}","type":"string","value":"{value}"}}"#),
+                    ));
+                }
+                (
+                    vec!["commit", "-m", "crash commit"],
+                    String::new(),
+                    Some(expect),
+                )
+            }
+            _ => {
+                // A merge whose 200 conflicts are all resolved as theirs; then
+                // merge --continue is killed.
+                let side = format!("x{round}");
+                env.ok(&["branch", &side]);
+                let (theirs, expect) = merge_lines(&format!("theirs{round}"));
+                let out = env.run_with(&["batch", "--branch", &side], &theirs);
+                assert_eq!(out.code, 0, "{}", out.stderr);
+                env.batch(&merge_lines(&format!("ours{round}")).0);
+                assert_eq!(env.run(&["merge", &side]).code, 3);
+                env.ok(&["resolve", "--all", "--theirs"]);
+                (vec!["merge", "--continue"], String::new(), Some(expect))
+            }
         };
+        // What a user sees just before the command (the merge's preparation
+        // made commits of its own).
+        let before = snapshot(&env);
         let done = run_and_kill(&env, &args, &input, delay);
         if done {
             finished += 1;
@@ -171,22 +231,37 @@ fn killed_writers_leave_the_repository_before_or_after() {
         );
         let after = snapshot(&env);
         match expect {
-            None => assert_eq!(after, before, "gc changed what a user sees"),
+            None => assert!(
+                after == before,
+                "round {round}: gc changed what a user sees: {}",
+                difference(&after.keys, &before.keys)
+            ),
             Some(changes) if after.head != before.head => {
-                assert_eq!(after.parents, vec![before.head.clone()], "round {round}");
+                assert_eq!(after.parents[0], before.head, "round {round}");
                 let mut want = before.keys.clone();
                 for (k, line) in changes {
                     want.insert(k, line);
                 }
-                assert_eq!(after.keys, want, "round {round}: a partial commit");
+                assert!(
+                    after.keys == want,
+                    "round {round}: a partial commit: {}",
+                    difference(&after.keys, &want)
+                );
             }
             Some(_) => {
                 assert!(!done, "round {round}: a finished command left no commit");
-                assert_eq!(
-                    after.keys, before.keys,
-                    "round {round}: changed without a commit"
+                assert!(
+                    after.keys == before.keys,
+                    "round {round}: changed without a commit: {}",
+                    difference(&after.keys, &before.keys)
                 );
             }
+        }
+        if kind == 5 && after.head == before.head {
+            // The killed merge --continue left the merge in progress, intact:
+            // finishing it still works (and frees the repository for the
+            // next rounds).
+            env.ok(&["merge", "--continue"]);
         }
     }
     eprintln!(
