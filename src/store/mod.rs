@@ -78,8 +78,11 @@ fn guarded<T>(what: &str, f: impl FnOnce() -> Result<T>) -> Result<T> {
                 .map(String::as_str)
                 .or_else(|| panic.downcast_ref::<&str>().copied())
                 .unwrap_or("unknown failure");
+            // Rust's own wording for unreachable!() starts "internal error",
+            // which would read as a kvgit bug; the damage is in the file.
+            let msg = msg.trim_start_matches("internal error: ");
             Err(Error::Corrupt(format!(
-                "the database failed while {what}: {msg}"
+                "the storage engine failed while {what} ({msg}); the file is damaged"
             )))
         }
     }
