@@ -219,7 +219,7 @@ always\t''
 never\t''"
 complete -c kvgit -n "__fish_kvgit_using_subcommand status" -l ns -d 'Work inside a namespace: keys are relative to PREFIX/' -r
 complete -c kvgit -n "__fish_kvgit_using_subcommand status" -l lock-timeout -d 'How long to wait for another process\'s write, e.g. 30, 2.5s, 500ms, 1m' -r
-complete -c kvgit -n "__fish_kvgit_using_subcommand status" -l exit-code -d 'Exit with 1 when changes are staged'
+complete -c kvgit -n "__fish_kvgit_using_subcommand status" -l exit-code -d 'Exit with 1 when changes are staged or a merge is in progress'
 complete -c kvgit -n "__fish_kvgit_using_subcommand status" -l json -d 'Print machine-readable JSON on stdout (see docs/json.md)'
 complete -c kvgit -n "__fish_kvgit_using_subcommand status" -s q -l quiet -d 'Print only what was asked for'
 complete -c kvgit -n "__fish_kvgit_using_subcommand status" -s h -l help -d 'Print help'
@@ -463,7 +463,7 @@ complete -c kvgit -n "__fish_kvgit_using_subcommand gc" -l prune-older-than -d '
 complete -c kvgit -n "__fish_kvgit_using_subcommand gc" -l expire-reflog -d 'Forget reflog entries older than this first (e.g. 90d, now; default: gc.reflog-expire, else never)' -r
 complete -c kvgit -n "__fish_kvgit_using_subcommand gc" -l high-water -d 'Evict the coldest keys when the branch\'s live data exceeds this (e.g. 10MiB)' -r
 complete -c kvgit -n "__fish_kvgit_using_subcommand gc" -l low-water -d 'Evict down to this much live data [default: 80% of high water]' -r
-complete -c kvgit -n "__fish_kvgit_using_subcommand gc" -l protect -d 'Never evict keys matching this glob (repeatable; __* and */__* always are)' -r
+complete -c kvgit -n "__fish_kvgit_using_subcommand gc" -l protect -d 'Never evict keys matching this glob (repeatable; also gc.protect, rules with gc = "protected", and keys whose last segment starts with __)' -r
 complete -c kvgit -n "__fish_kvgit_using_subcommand gc" -s C -d 'Run as if kvgit was started in DIR' -r -F
 complete -c kvgit -n "__fish_kvgit_using_subcommand gc" -l color -d 'When to colour output' -r -f -a "auto\t''
 always\t''

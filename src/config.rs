@@ -4,6 +4,7 @@
 
 use crate::error::{Error, Result};
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 /// The settings kvgit knows, and the kind of value each takes.
 pub const KNOWN_KEYS: &[(&str, Kind, &str)] = &[
@@ -36,7 +37,7 @@ pub const KNOWN_KEYS: &[(&str, Kind, &str)] = &[
     ),
     (
         "gc.reflog-expire",
-        Kind::Text,
+        Kind::Duration,
         "gc forgets reflog entries older than this (e.g. 90d; never by default)",
     ),
     (
@@ -58,6 +59,8 @@ pub enum Kind {
     Size,
     /// A list of strings, given to `config set` comma-separated.
     List,
+    /// A duration such as `90d`, or `never` or `now`.
+    Duration,
 }
 
 /// The default for `core.max-value-size`.
@@ -223,6 +226,13 @@ fn check_kind(key: &str, kind: Kind, v: &toml::Value) -> std::result::Result<(),
         Kind::Size => size_of_value(v)
             .map(|_| ())
             .map_err(|e| format!("{key}: {e}")),
+        Kind::Duration => match v.as_str() {
+            Some("never" | "now") => Ok(()),
+            Some(d) => parse_duration(d)
+                .map(|_| ())
+                .map_err(|e| format!("{key}: {e}")),
+            None => Err(format!("{key} must be a duration such as 90d, or never")),
+        },
         Kind::List => match v.as_array() {
             Some(a) if a.iter().all(toml::Value::is_str) => Ok(()),
             _ => Err(format!("{key} must be a list of strings")),
@@ -251,6 +261,28 @@ pub fn parse_size(text: &str) -> std::result::Result<u64, String> {
     };
     n.checked_mul(mult)
         .ok_or_else(|| format!("'{text}' is too large"))
+}
+
+/// Parses a duration: `30` (seconds), `2.5s`, `500ms`, `1m`, `1h`, `2d`, `1w`.
+pub fn parse_duration(text: &str) -> Result<Duration, String> {
+    let t = text.trim();
+    let split = t
+        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+        .unwrap_or(t.len());
+    let (num, unit) = t.split_at(split);
+    let n: f64 = num
+        .parse()
+        .map_err(|_| format!("'{text}' is not a duration (try 30, 2.5s, 500ms or 1m)"))?;
+    let secs = match unit.trim() {
+        "" | "s" => n,
+        "ms" => n / 1000.0,
+        "m" => n * 60.0,
+        "h" => n * 3600.0,
+        "d" => n * 86400.0,
+        "w" => n * 604_800.0,
+        other => return Err(format!("unknown unit '{other}' in '{text}'")),
+    };
+    Duration::try_from_secs_f64(secs).map_err(|_| format!("'{text}' is out of range"))
 }
 
 /// Sets (`Some`) or removes (`None`) a dotted key in the file at `path`,
@@ -412,6 +444,12 @@ fn typed_item(key: &str, kind: Kind, text: &str) -> Result<toml_edit::Item> {
                 .collect();
             toml_edit::value(list)
         }
+        Kind::Duration => {
+            if !matches!(text, "never" | "now") {
+                parse_duration(text).map_err(|e| Error::usage(format!("{key}: {e}")))?;
+            }
+            toml_edit::value(text)
+        }
         Kind::Text | Kind::Choice(_) => toml_edit::value(text),
     };
     Ok(value)
@@ -429,6 +467,17 @@ pub fn display_value(v: &toml::Value) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn durations() {
+        assert_eq!(parse_duration("30"), Ok(Duration::from_secs(30)));
+        assert_eq!(parse_duration("500ms"), Ok(Duration::from_millis(500)));
+        assert_eq!(parse_duration("2.5s"), Ok(Duration::from_millis(2500)));
+        assert_eq!(parse_duration("1m"), Ok(Duration::from_secs(60)));
+        assert_eq!(parse_duration("2d"), Ok(Duration::from_secs(172_800)));
+        assert!(parse_duration("soon").is_err());
+        assert!(parse_duration("5y").is_err());
+    }
 
     #[test]
     fn sizes_parse_with_units() {

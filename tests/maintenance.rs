@@ -446,3 +446,69 @@ fn large_import_streams_in_batches() {
     assert_eq!(env.get("k/000005"), "5");
     fsck_clean(&env);
 }
+
+#[test]
+fn import_honours_the_namespace_and_an_empty_import_commits_nothing() {
+    let env = Env::new();
+    let out = env.run_with(&["import", "-", "--format", "json", "--json"], "");
+    assert_eq!(
+        out.code, 2,
+        "an empty JSON document is not an object: {}",
+        out.stderr
+    );
+    let out = env.run_with(&["import", "-", "--json"], "");
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert_eq!(
+        out.json()["commit"],
+        Json::Null,
+        "no commit on an unborn branch"
+    );
+    env.run_with(
+        &["--ns", "imp", "import", "-", "--format", "json"],
+        r#"{"x": 1}"#,
+    );
+    assert_eq!(env.ok(&["ls"]).stdout, "imp/x\n");
+    assert_eq!(env.ok(&["--ns", "imp", "get", "x"]).stdout, "1\n");
+}
+
+#[test]
+fn export_with_json_is_one_document() {
+    let env = Env::new();
+    env.batch("set a 1 int\nset b x\n");
+    let doc = env.ok(&["export", "--json"]).json();
+    assert_eq!(
+        doc,
+        serde_json::json!([
+            {"key": "a", "type": "int", "value": 1},
+            {"key": "b", "type": "string", "value": "x"}
+        ])
+    );
+}
+
+#[test]
+fn configured_protection_applies_to_an_eviction_by_flag() {
+    let env = Env::new();
+    env.ok(&["config", "set", "gc.protect", "pinned/*"]);
+    for k in ["pinned/a", "b", "c"] {
+        env.ok(&["set", k, &"z".repeat(100)]);
+        env.ok(&["commit", "-m", k]);
+    }
+    let plan = env
+        .ok(&[
+            "gc",
+            "--high-water",
+            "100",
+            "--low-water",
+            "50",
+            "--dry-run",
+            "--json",
+        ])
+        .json();
+    let dropped: Vec<&str> = plan["eviction"]["dropped"]
+        .as_array()
+        .expect("list")
+        .iter()
+        .map(|k| k["key"].as_str().expect("key"))
+        .collect();
+    assert_eq!(dropped, ["b", "c"]);
+}

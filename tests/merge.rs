@@ -527,3 +527,42 @@ fn equal_increments_on_both_sides_both_count_for_a_counter() {
         "other keys take an equal change once"
     );
 }
+
+#[test]
+fn equal_deletions_and_equal_text_under_counter_are_taken_once() {
+    let env = Env::new();
+    env.commit(&[("gone", int(5)), ("name", Some(Value::String("a".into())))]);
+    env.branch("b");
+    env.commit(&[("gone", None), ("name", Some(Value::String("x".into())))]);
+    env.switch("b");
+    env.commit(&[("gone", None), ("name", Some(Value::String("x".into())))]);
+    env.switch("main");
+    let flags = StrategyFlags {
+        default: Some(Strategy::Counter),
+        ..StrategyFlags::default()
+    };
+    let report = env.merge("b", flags);
+    assert_eq!(report.conflicts().count(), 0);
+    assert_eq!(env.get("gone"), None);
+    assert_eq!(env.get("name"), Some(Value::String("x".into())));
+}
+
+#[test]
+fn resolving_with_lww_uses_the_change_times() {
+    let env = Env::new();
+    env.commit(&[("k", Some(Value::String("base".into())))]);
+    env.branch("b");
+    env.commit(&[("k", Some(Value::String("early".into())))]);
+    env.switch("b");
+    env.commit(&[("k", Some(Value::String("late".into())))]);
+    env.switch("main");
+    env.merge("b", StrategyFlags::default());
+    env.repo
+        .resolve_conflicts(&["k".into()], &Choice::Strategy(Strategy::Lww))
+        .expect("resolve");
+    env.repo
+        .merge_continue(&env.sig(), None)
+        .expect("continue")
+        .expect("resolved");
+    assert_eq!(env.get("k"), Some(Value::String("late".into())));
+}

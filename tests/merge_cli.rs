@@ -479,6 +479,24 @@ fn wait_for(socket: &Path, text: &str) -> String {
     }
 }
 
+/// Waits (bounded) until the pane shows `text` after `anchor`.
+fn wait_for_after(socket: &Path, anchor: &str, text: &str) -> String {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    loop {
+        let screen = tmux(socket, &["capture-pane", "-p", "-t", "review"]);
+        if let Some(at) = screen.find(anchor)
+            && screen[at..].contains(text)
+        {
+            return screen;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "timed out waiting for {text:?} after {anchor:?}; screen:\n{screen}"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+}
+
 #[test]
 fn interactive_review_in_a_real_terminal() {
     if !tmux_available() {
@@ -516,7 +534,7 @@ fn interactive_review_in_a_real_terminal() {
             &script,
         ],
     );
-    let screen = wait_for(&socket, "Conflict 1 of 5: a");
+    let screen = wait_for_after(&socket, "Conflict 1 of 5: a", "q quit] >");
     assert!(
         screen.contains("ours (main)") && screen.contains("theirs (other)"),
         "{screen}"
@@ -528,7 +546,8 @@ fn interactive_review_in_a_real_terminal() {
     tmux(&socket, &["send-keys", "-t", "review", "n", "Enter"]);
     wait_for(&socket, "Conflict 4 of 5: d");
     tmux(&socket, &["send-keys", "-t", "review", "n", "Enter"]);
-    let screen = wait_for(&socket, "Conflict 5 of 5: note");
+    // The diff is printed after the header: wait for the prompt that follows it.
+    let screen = wait_for_after(&socket, "Conflict 5 of 5: note", "q quit] >");
     assert!(
         screen.contains("- ours") && screen.contains("+ theirs") && screen.contains("  first line"),
         "line diff shown:\n{screen}"
@@ -547,4 +566,52 @@ fn interactive_review_in_a_real_terminal() {
         .collect();
     assert_eq!(resolved, ["a", "b"]);
     assert_eq!(env.ok(&["get", "a", "--side", "theirs"]).stdout, "3\n");
+}
+
+#[test]
+fn strategy_globs_are_relative_to_the_namespace() {
+    let env = Env::new();
+    let attrs = env
+        .ok(&[
+            "--ns",
+            "app",
+            "check-attr",
+            "hits",
+            "-s",
+            "hits=counter",
+            "--json",
+        ])
+        .json();
+    assert_eq!(attrs[0]["merge"]["value"], "counter");
+    assert_eq!(attrs[0]["merge"]["decided_by"], "-s app/hits=counter");
+}
+
+#[test]
+fn a_decision_file_naming_an_unconflicted_key_applies_nothing() {
+    let env = Env::diverged();
+    assert_eq!(env.run(&["merge", "other"]).code, 3);
+    let file = env.path().join("d.json");
+    std::fs::write(
+        &file,
+        r#"[{"key":"a","resolution":"ours"},{"key":"zzz","resolution":"ours"}]"#,
+    )
+    .expect("write");
+    let out = env.run(&["resolve", "--from-file", file.to_str().expect("utf-8")]);
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    let list = env.ok(&["conflicts", "--json"]).json();
+    assert!(
+        list.as_array()
+            .expect("list")
+            .iter()
+            .all(|c| c["resolved"] == false)
+    );
+}
+
+#[test]
+fn explain_prints_the_plan_before_merging() {
+    let env = Env::diverged();
+    let out = env.ok(&["merge", "other", "-X", "theirs", "--explain"]);
+    let plan_at = out.stdout.find("decided by").expect("the plan");
+    let done_at = out.stdout.find("Merge of other").expect("the result");
+    assert!(plan_at < done_at, "{}", out.stdout);
 }

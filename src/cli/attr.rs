@@ -20,7 +20,7 @@ pub fn run(ctx: &Ctx, args: CheckAttrArgs) -> anyhow::Result<i32> {
     for k in &args.keys {
         kvgit::object::validate_key(&ctx.key(k)).map_err(kvgit::Error::from)?;
     }
-    let flags = args.strategies.flags()?;
+    let flags = args.strategies.flags(ctx)?;
     let repo = ctx.open(false)?;
     let attrs = repo.attributes(flags)?;
     let mut docs = Vec::new();

@@ -144,6 +144,10 @@ pub fn batch(ctx: &Ctx, args: BatchArgs) -> anyhow::Result<i32> {
     )
 }
 
+fn repo_head_is(repo: &Repo, branch: &str) -> bool {
+    matches!(repo.head(), Ok((Head::Branch(b), _)) if b == branch)
+}
+
 fn report(
     ctx: &Ctx,
     repo: &Repo,
@@ -159,13 +163,22 @@ fn report(
     };
     match outcome {
         CommitOutcome::Committed { id, merged } => {
-            super::maintenance::after_commit(ctx, repo)?;
+            // Eviction works on the current branch: not after a batch that
+            // committed to another one.
+            let on_head =
+                target.is_none_or(|t| branch.as_deref() == Some(t) && repo_head_is(repo, t));
+            let eviction = if on_head {
+                super::maintenance::after_commit(ctx, repo)?
+            } else {
+                serde_json::Value::Null
+            };
             if ctx.json {
                 let mut doc = json!({
                     "committed": true,
                     "id": id.to_hex(),
                     "branch": branch,
                     "merged": merged,
+                    "eviction": eviction,
                 });
                 if let Some(n) = operations {
                     doc["operations"] = json!(n);

@@ -5,6 +5,7 @@ use super::output::Paint;
 use super::{ColorChoice, GlobalArgs};
 use anyhow::Context as _;
 use kvgit::Error;
+pub use kvgit::config::parse_duration;
 use kvgit::repo::{OpenOptions, Repo, Signature};
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
@@ -177,28 +178,6 @@ pub fn user_config_path() -> Option<PathBuf> {
     Some(base.join("kvgit").join("config.toml"))
 }
 
-/// Parses `30`, `2.5s`, `500ms`, `1m`, `1h`.
-pub fn parse_duration(text: &str) -> Result<Duration, String> {
-    let t = text.trim();
-    let split = t
-        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
-        .unwrap_or(t.len());
-    let (num, unit) = t.split_at(split);
-    let n: f64 = num
-        .parse()
-        .map_err(|_| format!("'{text}' is not a duration (try 30, 2.5s, 500ms or 1m)"))?;
-    let secs = match unit.trim() {
-        "" | "s" => n,
-        "ms" => n / 1000.0,
-        "m" => n * 60.0,
-        "h" => n * 3600.0,
-        "d" => n * 86400.0,
-        "w" => n * 604_800.0,
-        other => return Err(format!("unknown unit '{other}' in '{text}'")),
-    };
-    Duration::try_from_secs_f64(secs).map_err(|_| format!("'{text}' is out of range"))
-}
-
 /// Parses seconds since the epoch (optionally `@`-prefixed) or an RFC 3339 time.
 pub fn parse_date(text: &str) -> Result<i64, String> {
     let t = text.trim().trim_start_matches('@');
@@ -213,16 +192,6 @@ pub fn parse_date(text: &str) -> Result<i64, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn durations() {
-        assert_eq!(parse_duration("30"), Ok(Duration::from_secs(30)));
-        assert_eq!(parse_duration("500ms"), Ok(Duration::from_millis(500)));
-        assert_eq!(parse_duration("2.5s"), Ok(Duration::from_millis(2500)));
-        assert_eq!(parse_duration("1m"), Ok(Duration::from_secs(60)));
-        assert!(parse_duration("soon").is_err());
-        assert!(parse_duration("5y").is_err());
-    }
 
     #[test]
     fn dates() {

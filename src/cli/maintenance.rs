@@ -27,7 +27,7 @@ pub struct GcArgs {
     /// Evict down to this much live data [default: 80% of high water]
     #[arg(long, value_name = "BYTES", requires = "high_water")]
     pub low_water: Option<String>,
-    /// Never evict keys matching this glob (repeatable; __* and */__* always are)
+    /// Never evict keys matching this glob (repeatable; also gc.protect, rules with gc = "protected", and keys whose last segment starts with __)
     #[arg(long, value_name = "GLOB", requires = "high_water")]
     pub protect: Vec<String>,
 }
@@ -54,11 +54,9 @@ pub fn gc(ctx: &Ctx, args: GcArgs) -> anyhow::Result<i32> {
                 Some(l) => size(l, "--low-water")?,
                 None => high / 5 * 4,
             };
-            Some(Waterline {
-                high,
-                low,
-                protect: args.protect.clone(),
-            })
+            let mut protect = args.protect.clone();
+            protect.extend(repo.configured_protect());
+            Some(Waterline { high, low, protect })
         }
         None => repo.configured_waterline()?,
     };
@@ -198,17 +196,20 @@ fn write_eviction(
 }
 
 /// Runs the configured eviction after a commit (`gc.high-water`).
-pub fn after_commit(ctx: &Ctx, repo: &kvgit::repo::Repo) -> anyhow::Result<()> {
-    if let Some(plan) = repo.auto_evict(&ctx.signature(repo)?)? {
-        let keys: Vec<&str> = plan.dropped.iter().map(|k| ctx.show_key(&k.key)).collect();
-        ctx.note(format!(
-            "gc: live data {} bytes was over high water {}; evicted {}",
-            plan.live,
-            plan.high,
-            keys.join(", ")
-        ));
-    }
-    Ok(())
+/// Returns the eviction's JSON document (`null` when none ran), for the
+/// command's own `--json` output.
+pub fn after_commit(ctx: &Ctx, repo: &kvgit::repo::Repo) -> anyhow::Result<serde_json::Value> {
+    let Some(plan) = repo.auto_evict(&ctx.signature(repo)?)? else {
+        return Ok(serde_json::Value::Null);
+    };
+    let keys: Vec<&str> = plan.dropped.iter().map(|k| ctx.show_key(&k.key)).collect();
+    ctx.note(format!(
+        "gc: live data {} bytes was over high water {}; evicted {}",
+        plan.live,
+        plan.high,
+        keys.join(", ")
+    ));
+    Ok(eviction_json(ctx, &plan))
 }
 
 #[derive(Debug, Args)]

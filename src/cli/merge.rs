@@ -78,14 +78,15 @@ pub struct StrategyArgs {
 }
 
 impl StrategyArgs {
-    pub fn flags(&self) -> anyhow::Result<StrategyFlags> {
+    /// The flags, with `-s` globs made relative to the namespace like keys.
+    pub fn flags(&self, ctx: &Ctx) -> anyhow::Result<StrategyFlags> {
         let mut flags = StrategyFlags {
             force: self.force_strategy,
             default: self.default_strategy,
             ..StrategyFlags::default()
         };
         for spec in &self.strategy {
-            flags.add(spec)?;
+            flags.add(&ctx.key(spec))?;
         }
         Ok(flags)
     }
@@ -195,7 +196,7 @@ pub fn run(ctx: &Ctx, args: MergeArgs) -> anyhow::Result<i32> {
         }
         return Ok(0);
     }
-    let flags = args.strategies.flags()?;
+    let flags = args.strategies.flags(ctx)?;
     let repo = ctx.open(!args.dry_run)?;
     let sig = ctx.signature(&repo)?;
     let opts = MergeOptions {
@@ -212,13 +213,27 @@ pub fn run(ctx: &Ctx, args: MergeArgs) -> anyhow::Result<i32> {
         atomic: args.atomic,
         expect_head: args.expect_head,
     };
+    if args.explain && !args.dry_run && !ctx.json {
+        // The plan is shown before anything is written: computed once as a
+        // dry run, then carried out.
+        let preview = MergeOptions {
+            dry_run: true,
+            ..opts.clone()
+        };
+        let plan = repo.merge(&preview, &sig)?;
+        if !plan.keys.is_empty() {
+            println!("{}", explain_table(ctx, &plan));
+        }
+    }
     let report = repo.merge(&opts, &sig)?;
-    if matches!(
+    let eviction = if matches!(
         report.outcome,
         MergeOutcome::Committed(_) | MergeOutcome::FastForward { .. }
     ) {
-        super::maintenance::after_commit(ctx, &repo)?;
-    }
+        super::maintenance::after_commit(ctx, &repo)?
+    } else {
+        serde_json::Value::Null
+    };
     let conflicts: Vec<&KeyReport> = report.conflicts().collect();
     let code = match report.outcome {
         MergeOutcome::Stopped | MergeOutcome::DryRun | MergeOutcome::Abandoned
@@ -242,11 +257,12 @@ pub fn run(ctx: &Ctx, args: MergeArgs) -> anyhow::Result<i32> {
             "commit": id_json(commit),
             "keys": report.keys.iter().map(|k| { let mut j = action_json(k); j["key"] = json!(ctx.show_key(&k.key)); j }).collect::<Vec<_>>(),
             "conflicts": conflicts.iter().map(|k| ctx.show_key(&k.key)).collect::<Vec<_>>(),
+            "eviction": eviction,
         }))?;
         return Ok(code);
     }
     let mut out = std::io::stdout().lock();
-    if args.explain || args.dry_run {
+    if args.dry_run {
         if report.keys.is_empty() {
             writeln!(out, "The merge touches no keys.")?;
         } else {
@@ -337,9 +353,9 @@ fn merge_continue(ctx: &Ctx, message: Option<String>) -> anyhow::Result<i32> {
     let sig = ctx.signature(&repo)?;
     match repo.merge_continue(&sig, message.as_deref())? {
         Ok(id) => {
-            super::maintenance::after_commit(ctx, &repo)?;
+            let eviction = super::maintenance::after_commit(ctx, &repo)?;
             if ctx.json {
-                print_json(&json!({"committed": true, "id": id.to_hex()}))?;
+                print_json(&json!({"committed": true, "id": id.to_hex(), "eviction": eviction}))?;
             } else if !ctx.quiet {
                 println!("Merge committed: {}", ctx.paint.id(&id.short()));
             }

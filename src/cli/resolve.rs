@@ -245,12 +245,9 @@ fn from_file(ctx: &Ctx, path: &str) -> anyhow::Result<i32> {
         }
     }
     let repo = ctx.open(true)?;
-    let (mut done, mut failed) = (Vec::new(), Vec::new());
-    for (key, choice) in parsed {
-        let (d, f) = repo.resolve_keys(std::slice::from_ref(&key), &choice)?;
-        done.extend(d);
-        failed.extend(f);
-    }
+    // One transaction: a decision for a key that is not conflicted fails the
+    // whole file, and nothing is applied.
+    let (done, failed) = repo.resolve_keys(&parsed)?;
     report(ctx, &repo, &done, &failed)
 }
 

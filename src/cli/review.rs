@@ -89,7 +89,7 @@ pub fn run(ctx: &Ctx, record: Option<PathBuf>, script: bool) -> anyhow::Result<i
                 }
             };
             let key = conflict.record.key.clone();
-            let (done, failed) = repo.resolve_keys(std::slice::from_ref(&key), &choice)?;
+            let (done, failed) = repo.resolve_keys(&[(key.clone(), choice)])?;
             if let Some((_, why)) = failed.first() {
                 writeln!(err, "still a conflict: {why}")?;
                 continue;
@@ -122,6 +122,10 @@ pub fn run(ctx: &Ctx, record: Option<PathBuf>, script: bool) -> anyhow::Result<i
             err,
             "{left} conflict(s) left; 'kvgit resolve -i' resumes with them."
         )?;
+    }
+    if ctx.json {
+        let keys: Vec<&serde_json::Value> = recorded.iter().map(|d| &d["key"]).collect();
+        super::output::print_json(&serde_json::json!({"resolved": keys, "unresolved": left}))?;
     }
     if let Some(path) = record {
         let text = serde_json::to_string_pretty(&recorded)?;

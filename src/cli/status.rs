@@ -10,7 +10,7 @@ use std::io::Write;
 
 #[derive(Debug, Args)]
 pub struct StatusArgs {
-    /// Exit with 1 when changes are staged
+    /// Exit with 1 when changes are staged or a merge is in progress
     #[arg(long)]
     pub exit_code: bool,
 }

@@ -51,6 +51,18 @@ pub struct ExportArgs {
     pub format: FormatArg,
 }
 
+/// A spinner counting entries on stderr, on a terminal only.
+fn progress_bar(ctx: &Ctx) -> Option<indicatif::ProgressBar> {
+    (std::io::stderr().is_terminal() && !ctx.quiet && !ctx.json).then(|| {
+        let bar = indicatif::ProgressBar::new_spinner();
+        bar.set_style(
+            indicatif::ProgressStyle::with_template("{spinner} {pos} entries {per_sec} {elapsed}")
+                .expect("a valid template"),
+        );
+        bar
+    })
+}
+
 pub fn import(ctx: &Ctx, args: ImportArgs) -> anyhow::Result<i32> {
     let format = args
         .format
@@ -75,16 +87,10 @@ pub fn import(ctx: &Ctx, args: ImportArgs) -> anyhow::Result<i32> {
             .unwrap_or_else(|| format!("Import {}", args.file)),
         signature: ctx.signature(&repo)?,
         expect_head: args.expect_head,
+        key_prefix: ctx.ns().to_string(),
     };
-    // A progress line on a terminal only.
-    let bar = (std::io::stderr().is_terminal() && !ctx.quiet && !ctx.json).then(|| {
-        let bar = indicatif::ProgressBar::new_spinner();
-        bar.set_style(
-            indicatif::ProgressStyle::with_template("{spinner} {pos} entries {per_sec} {elapsed}")
-                .expect("a valid template"),
-        );
-        bar
-    });
+    let bar = progress_bar(ctx);
+
     let mut progress = |n: u64| {
         if let Some(b) = &bar {
             b.set_position(n);
@@ -95,8 +101,14 @@ pub fn import(ctx: &Ctx, args: ImportArgs) -> anyhow::Result<i32> {
         b.finish_and_clear();
     }
     let report = result?;
+    let eviction = match report.commit {
+        Some(_) => super::maintenance::after_commit(ctx, &repo)?,
+        None => serde_json::Value::Null,
+    };
     if ctx.json {
-        print_json(&json!({"commit": id_json(report.commit), "entries": report.entries}))?;
+        print_json(
+            &json!({"commit": id_json(report.commit), "entries": report.entries, "eviction": eviction}),
+        )?;
     } else if !ctx.quiet {
         match report.commit {
             Some(id) => println!(
@@ -106,9 +118,6 @@ pub fn import(ctx: &Ctx, args: ImportArgs) -> anyhow::Result<i32> {
             ),
             None => println!("Imported {} entries; nothing changed", report.entries),
         }
-    }
-    if report.commit.is_some() {
-        super::maintenance::after_commit(ctx, &repo)?;
     }
     Ok(0)
 }
@@ -127,34 +136,42 @@ pub fn export(ctx: &Ctx, args: ExportArgs) -> anyhow::Result<i32> {
     };
     let prefix = ctx.key(prefix.as_deref().unwrap_or(""));
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
-    let mut first = true;
-    let mut lossy = false;
-    let json_format = matches!(args.format, FormatArg::Json);
-    if json_format {
-        out.write_all(b"{")?;
-    }
+    // With --json the dump is one document: an array of jsonl's records.
+    let (open, close) = match (ctx.json, args.format) {
+        (true, _) => ("[", "\n]\n"),
+        (false, FormatArg::Json) => ("{", "\n}\n"),
+        (false, FormatArg::Jsonl) => ("", ""),
+    };
+    let object = !ctx.json && matches!(args.format, FormatArg::Json);
+    let bar = progress_bar(ctx);
+    let (mut count, mut lossy) = (0u64, false);
+    out.write_all(open.as_bytes())?;
     let mut write = |key: &str, value: Value| -> kvgit::Result<()> {
         let key = ctx.show_key(key);
-        let line = if json_format {
+        let record =
+            || json!({"key": key, "type": value.value_type().name(), "value": value.to_json()});
+        let text = if object {
             lossy |= matches!(value, Value::Bytes(_));
-            format!(
-                "{}\n{}:{}",
-                if first { "" } else { "," },
-                serde_json::Value::from(key),
-                value.to_json()
-            )
+            let sep = if count == 0 { "\n" } else { ",\n" };
+            format!("{sep}{}:{}", serde_json::Value::from(key), value.to_json())
+        } else if ctx.json {
+            format!("{}{}", if count == 0 { "\n" } else { ",\n" }, record())
         } else {
-            json!({"key": key, "type": value.value_type().name(), "value": value.to_json()})
-                .to_string()
-                + "\n"
+            record().to_string() + "\n"
         };
-        first = false;
-        out.write_all(line.as_bytes()).map_err(kvgit::Error::from)
+        count += 1;
+        if let Some(b) = &bar
+            && count.is_multiple_of(10_000)
+        {
+            b.set_position(count);
+        }
+        out.write_all(text.as_bytes()).map_err(kvgit::Error::from)
     };
     repo.export(rev.as_deref(), &prefix, &mut write)?;
-    if json_format {
-        out.write_all(b"\n}\n")?;
+    if let Some(b) = &bar {
+        b.finish_and_clear();
     }
+    out.write_all(close.as_bytes())?;
     out.flush()?;
     if lossy {
         ctx.note(

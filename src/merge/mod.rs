@@ -102,7 +102,7 @@ pub fn merge_trees(
             }
             // The same change on both sides is taken once, except by a
             // counter: two increments of 1 are an increment of 2.
-            Some(o) if o.new == c.new && !attrs.strategy_for(&c.key).value.adds_changes() => {
+            Some(o) if o.new == c.new && !counts_both(r, attrs, &c.key, &c.new)? => {
                 (o.new.clone(), KeyAction::Same, c.new.clone())
             }
             Some(o) => {
@@ -158,6 +158,24 @@ pub fn merge_trees(
     let tree = tree::apply(&Overlay { base: r, new: &new }, ours_tree, edits, &mut more)?;
     new.absorb(more);
     Ok(TreeMerge { tree, keys, new })
+}
+
+/// Whether an equal change on both sides counts twice: only for a key whose
+/// strategy is `counter` and whose new value is a number (two increments of 1
+/// are an increment of 2; an equal deletion or an equal string is taken once).
+pub fn counts_both(
+    r: &dyn ObjectRead,
+    attrs: &Attributes,
+    key: &str,
+    value: &Option<ValRef>,
+) -> Result<bool> {
+    if !attrs.strategy_for(key).value.adds_changes() {
+        return Ok(false);
+    }
+    Ok(match value {
+        Some(v) => matches!(read_value(r, v)?, Value::Int(_) | Value::Float(_)),
+        None => false,
+    })
 }
 
 /// The stored form of a strategy's result, reusing a side's stored value when

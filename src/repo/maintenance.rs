@@ -48,8 +48,16 @@ impl Repo {
             return Ok(None);
         };
         let low = size("gc.low-water")?.unwrap_or(high / 5 * 4);
-        let protect = self
-            .config
+        Ok(Some(Waterline {
+            high,
+            low,
+            protect: self.configured_protect(),
+        }))
+    }
+
+    /// The globs of `gc.protect`.
+    pub fn configured_protect(&self) -> Vec<String> {
+        self.config
             .get("gc.protect")
             .and_then(|v| v.as_array())
             .map(|a| {
@@ -57,8 +65,7 @@ impl Repo {
                     .filter_map(|g| g.as_str().map(str::to_string))
                     .collect()
             })
-            .unwrap_or_default();
-        Ok(Some(Waterline { high, low, protect }))
+            .unwrap_or_default()
     }
 
     /// Evicts the coldest keys of the current branch if its live data is

@@ -4,7 +4,8 @@ use super::{Repo, Signature, check_expected, read_value, tree_of, write_commit_w
 use crate::error::{Error, Result};
 use crate::merge::state::{self, ConflictRecord, MergeState, Resolution, StoredValue, valref};
 use crate::merge::{
-    self, Attributes, HistoryTimes, KeyAction, Outcome, Sides, Strategy, StrategyFlags, TreeMerge,
+    self, Attributes, ChangeTimes, HistoryTimes, KeyAction, Outcome, Sides, Strategy,
+    StrategyFlags, TreeMerge,
 };
 use crate::object::{Id, Value};
 use crate::refs::{self, Head, Move};
@@ -77,6 +78,35 @@ impl MergeReport {
 /// The keys a `resolve` settled, and those a strategy left in conflict with
 /// the reason.
 pub type Settled = (Vec<String>, Vec<(String, String)>);
+
+/// Which conflicts one decision applies to.
+enum Target {
+    All,
+    /// A glob as the user wrote it, and compiled.
+    Glob(String, globset::GlobMatcher),
+}
+
+impl Target {
+    fn glob(pattern: &str) -> Result<Target> {
+        let m = merge::rules::compile_glob(pattern).map_err(Error::Usage)?;
+        Ok(Target::Glob(pattern.to_string(), m))
+    }
+
+    /// Reports the key itself (not its escaped glob) when nothing matches.
+    fn named(self, key: &str) -> Target {
+        match self {
+            Target::Glob(_, m) => Target::Glob(key.to_string(), m),
+            all => all,
+        }
+    }
+
+    fn matches(&self, key: &str) -> bool {
+        match self {
+            Target::All => true,
+            Target::Glob(_, m) => m.is_match(key),
+        }
+    }
+}
 
 /// How to settle conflicted keys.
 #[derive(Debug, Clone, PartialEq)]
@@ -418,90 +448,101 @@ impl Repo {
     /// `patterns` is empty). Returns the keys settled and, for a strategy
     /// that still conflicts, the keys left with the reason.
     pub fn resolve_conflicts(&self, patterns: &[String], choice: &Choice) -> Result<Settled> {
-        let matchers = patterns
-            .iter()
-            .map(|p| merge::rules::compile_glob(p).map_err(Error::Usage))
-            .collect::<Result<Vec<_>>>()?;
-        self.resolve_matching(patterns, &matchers, choice)
+        let targets = if patterns.is_empty() {
+            vec![(Target::All, choice.clone())]
+        } else {
+            patterns
+                .iter()
+                .map(|p| Ok((Target::glob(p)?, choice.clone())))
+                .collect::<Result<_>>()?
+        };
+        self.resolve_all(targets)
     }
 
-    /// Settles the conflicts of exactly these keys (no glob syntax).
-    pub fn resolve_keys(&self, keys: &[String], choice: &Choice) -> Result<Settled> {
-        let matchers = keys
+    /// Settles each named key (no glob syntax) its own way, all in one
+    /// transaction: a key that is not conflicted fails the whole call.
+    pub fn resolve_keys(&self, decisions: &[(String, Choice)]) -> Result<Settled> {
+        let targets = decisions
             .iter()
-            .map(|k| {
-                let literal = globset::escape(k);
-                merge::rules::compile_glob(&literal).map_err(Error::Usage)
-            })
-            .collect::<Result<Vec<_>>>()?;
-        self.resolve_matching(keys, &matchers, choice)
+            .map(|(k, c)| Ok((Target::glob(&globset::escape(k))?.named(k), c.clone())))
+            .collect::<Result<_>>()?;
+        self.resolve_all(targets)
     }
 
-    fn resolve_matching(
-        &self,
-        patterns: &[String],
-        matchers: &[globset::GlobMatcher],
-        choice: &Choice,
-    ) -> Result<Settled> {
+    fn resolve_all(&self, targets: Vec<(Target, Choice)>) -> Result<Settled> {
         let attrs = self.attributes(StrategyFlags::default())?;
         let max = self.config.max_value_size();
         self.store.write(|w| {
             let mut st = state::load(w)?.ok_or_else(no_merge)?;
-            for (p, m) in patterns.iter().zip(matchers) {
-                if !st.conflicts.iter().any(|c| m.is_match(&c.key)) {
+            for (t, _) in &targets {
+                if let Target::Glob(p, m) = t
+                    && !st.conflicts.iter().any(|c| m.is_match(&c.key))
+                {
                     return Err(Error::Usage(format!("no conflicted key matches '{p}'")));
                 }
             }
+            let times = HistoryTimes {
+                r: w,
+                ours: Some(st.ours),
+                theirs: st.theirs,
+                stop: merge::merge_bases(w, st.ours, st.theirs)?
+                    .into_iter()
+                    .map(|b| merge::ancestors(w, b))
+                    .collect::<Result<Vec<_>>>()?
+                    .into_iter()
+                    .flatten()
+                    .collect(),
+            };
             let mut new = NewObjects::default();
             let (mut done, mut failed) = (Vec::new(), Vec::new());
-            for c in st.conflicts.iter_mut() {
-                if !matchers.is_empty() && !matchers.iter().any(|m| m.is_match(&c.key)) {
-                    continue;
-                }
-                let chosen: Option<Option<StoredValue>> = match choice {
-                    Choice::Ours => Some(c.ours.clone()),
-                    Choice::Theirs => Some(c.theirs.clone()),
-                    Choice::Base => Some(c.base.clone()),
-                    Choice::Delete => Some(None),
-                    Choice::Value(v) => {
-                        attrs.check_type(&c.key, v.value_type())?;
-                        Some(Some(StoredValue::from(&super::encode_value(
-                            v, max, &mut new,
-                        )?)))
-                    }
-                    Choice::Strategy(s) => {
-                        let (b, o, t) = (
-                            decode(w, &valref(&c.base))?,
-                            decode(w, &valref(&c.ours))?,
-                            decode(w, &valref(&c.theirs))?,
-                        );
-                        let sides = Sides {
-                            base: b.as_ref(),
-                            ours: o.as_ref(),
-                            theirs: t.as_ref(),
-                            ours_changed: None,
-                            theirs_changed: None,
-                        };
-                        match merge::resolve(*s, &sides) {
-                            Outcome::Value(v) => Some(
-                                v.map(|v| super::encode_value(&v, max, &mut new))
-                                    .transpose()?
-                                    .as_ref()
-                                    .map(StoredValue::from),
-                            ),
-                            Outcome::Conflict { reason, .. } => {
-                                failed.push((c.key.clone(), reason));
-                                None
+            for (target, choice) in &targets {
+                for c in st.conflicts.iter_mut().filter(|c| target.matches(&c.key)) {
+                    let chosen: Option<Option<StoredValue>> = match choice {
+                        Choice::Ours => Some(c.ours.clone()),
+                        Choice::Theirs => Some(c.theirs.clone()),
+                        Choice::Base => Some(c.base.clone()),
+                        Choice::Delete => Some(None),
+                        Choice::Value(v) => {
+                            attrs.check_type(&c.key, v.value_type())?;
+                            Some(Some(StoredValue::from(&super::encode_value(
+                                v, max, &mut new,
+                            )?)))
+                        }
+                        Choice::Strategy(s) => {
+                            let (b, o, t) = (
+                                decode(w, &valref(&c.base))?,
+                                decode(w, &valref(&c.ours))?,
+                                decode(w, &valref(&c.theirs))?,
+                            );
+                            let lww = *s == Strategy::Lww;
+                            let sides = Sides {
+                                base: b.as_ref(),
+                                ours: o.as_ref(),
+                                theirs: t.as_ref(),
+                                ours_changed: if lww { times.ours(&c.key)? } else { None },
+                                theirs_changed: if lww { times.theirs(&c.key)? } else { None },
+                            };
+                            match merge::resolve(*s, &sides) {
+                                Outcome::Value(v) => Some(
+                                    v.map(|v| super::encode_value(&v, max, &mut new))
+                                        .transpose()?
+                                        .as_ref()
+                                        .map(StoredValue::from),
+                                ),
+                                Outcome::Conflict { reason, .. } => {
+                                    failed.push((c.key.clone(), reason));
+                                    None
+                                }
                             }
                         }
+                    };
+                    if let Some(value) = chosen {
+                        c.resolution = Some(Resolution {
+                            value,
+                            how: choice_name(choice),
+                        });
+                        done.push(c.key.clone());
                     }
-                };
-                if let Some(value) = chosen {
-                    c.resolution = Some(Resolution {
-                        value,
-                        how: choice_name(choice),
-                    });
-                    done.push(c.key.clone());
                 }
             }
             w.put_objects(&new)?;

@@ -571,7 +571,7 @@ impl Repo {
                 if base != head {
                     let theirs = tree::get(w, &head_tree, key)?;
                     let before = tree::get(w, &base_tree, key)?;
-                    let counted = attrs.strategy_for(key).value.adds_changes();
+                    let counted = merging::counts_both(w, &attrs, key, &ours)?;
                     if theirs != before && (theirs != ours || counted) {
                         // Changed here and by the commits since staging.
                         match merge_staged(
@@ -634,7 +634,19 @@ impl Repo {
                         .ok_or_else(|| Error::UnknownRevision(format!("'{b}': no such branch")))?,
                 ),
             };
-            check_expected(head, expected)?;
+            check_expected(head, expected).map_err(|e| match (e, branch) {
+                (
+                    Error::StaleHead {
+                        expected, actual, ..
+                    },
+                    Some(b),
+                ) => Error::StaleHead {
+                    name: b.to_string(),
+                    expected,
+                    actual,
+                },
+                (e, _) => e,
+            })?;
             if prepared.is_empty() && !opts.allow_empty {
                 return Ok(CommitOutcome::NothingToCommit);
             }

@@ -35,6 +35,8 @@ pub struct ImportOptions {
     pub message: String,
     pub signature: Signature,
     pub expect_head: Option<String>,
+    /// Prepended to every imported key (a namespace, with its `/`).
+    pub key_prefix: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -113,6 +115,7 @@ impl Repo {
                            w: &mut crate::store::WriteCtx<'_>,
                            root: &mut Id|
              -> Result<()> {
+                let key = format!("{}{key}", opts.key_prefix);
                 validate_key(&key)?;
                 attrs.check_type(&key, value.value_type())?;
                 let vref = encode_value(&value, max, &mut new)?;
@@ -173,7 +176,7 @@ impl Repo {
             }
             flush(w, &mut buffer, &mut new, &mut root)?;
             progress(entries);
-            if root == start && head.is_some() {
+            if root == start && (head.is_some() || entries == 0) {
                 return Ok(ImportReport {
                     commit: None,
                     entries,
