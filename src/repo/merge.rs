@@ -550,27 +550,6 @@ impl Repo {
             Ok((done, failed))
         })
     }
-
-    /// Forgets the resolutions of the keys matching `patterns` (all when empty).
-    pub fn unresolve(&self, patterns: &[String]) -> Result<usize> {
-        let matchers = patterns
-            .iter()
-            .map(|p| merge::rules::compile_glob(p).map_err(Error::Usage))
-            .collect::<Result<Vec<_>>>()?;
-        self.store.write(|w| {
-            let mut st = state::load(w)?.ok_or_else(no_merge)?;
-            let mut n = 0;
-            for c in st.conflicts.iter_mut() {
-                if (matchers.is_empty() || matchers.iter().any(|m| m.is_match(&c.key)))
-                    && c.resolution.take().is_some()
-                {
-                    n += 1;
-                }
-            }
-            state::save(w, &st)?;
-            Ok(n)
-        })
-    }
 }
 
 fn choice_name(c: &Choice) -> String {

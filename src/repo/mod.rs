@@ -241,10 +241,6 @@ impl Repo {
         })
     }
 
-    pub fn store(&self) -> &Store {
-        &self.store
-    }
-
     // ----- reading -----
 
     pub fn head(&self) -> Result<(Head, Option<Id>)> {

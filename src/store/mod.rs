@@ -232,14 +232,6 @@ impl Store {
         }
     }
 
-    pub fn path(&self) -> &Path {
-        &self.path
-    }
-
-    pub fn is_writable(&self) -> bool {
-        matches!(self.handle, Handle::Write(_))
-    }
-
     /// Runs `f` in one read transaction.
     pub fn read<T>(&self, f: impl FnOnce(&ReadCtx) -> Result<T>) -> Result<T> {
         guarded("reading", || {
@@ -637,11 +629,6 @@ impl<'t> WriteCtx<'t> {
         self.born.remove(&id.0)?;
         self.cache.borrow_mut().remove(id);
         Ok(())
-    }
-
-    /// The wall-clock time of this transaction's process.
-    pub fn now(&self) -> u64 {
-        self.now
     }
 
     pub fn ref_put(&mut self, name: &str, id: &Id) -> Result<()> {

@@ -122,18 +122,6 @@ impl<'a> Cursor<'a> {
         self.frames[0].node.level
     }
 
-    /// The id of the node at `level` if the cursor stands on its first entry.
-    pub fn node_start(&self, level: u8) -> Option<Id> {
-        if self.done || level > self.root_level() || level < self.floor {
-            return None;
-        }
-        let top = (self.root_level() - level) as usize;
-        self.frames[top..]
-            .iter()
-            .all(|f| f.idx == 0)
-            .then(|| self.frames[top].id)
-    }
-
     /// Moves past the whole node at `level` that holds the cursor.
     pub fn skip_node(&mut self, level: u8) -> Result<()> {
         let depth = (self.root_level() - level) as usize;

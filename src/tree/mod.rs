@@ -77,14 +77,6 @@ impl NewObjects {
             }
         }
     }
-
-    pub fn bytes(&self) -> usize {
-        self.nodes
-            .iter()
-            .chain(&self.blobs)
-            .map(|(_, b)| b.len())
-            .sum()
-    }
 }
 
 /// Reads through newly created objects first, then the store.
