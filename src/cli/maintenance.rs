@@ -54,7 +54,8 @@ pub fn gc(ctx: &Ctx, args: GcArgs) -> anyhow::Result<i32> {
                 Some(l) => size(l, "--low-water")?,
                 None => high / 5 * 4,
             };
-            let mut protect = args.protect.clone();
+            // Like keys, --protect globs are relative to the namespace.
+            let mut protect: Vec<String> = args.protect.iter().map(|g| ctx.key(g)).collect();
             protect.extend(repo.configured_protect());
             Some(Waterline { high, low, protect })
         }

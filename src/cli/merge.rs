@@ -86,6 +86,11 @@ impl StrategyArgs {
             ..StrategyFlags::default()
         };
         for spec in &self.strategy {
+            if !spec.contains('=') {
+                return Err(
+                    kvgit::Error::Usage(format!("-s '{spec}': expected GLOB=STRATEGY")).into(),
+                );
+            }
             flags.add(&ctx.key(spec))?;
         }
         Ok(flags)
@@ -270,6 +275,13 @@ pub fn run(ctx: &Ctx, args: MergeArgs) -> anyhow::Result<i32> {
         }
     }
     let p = &ctx.paint;
+    let success = matches!(
+        report.outcome,
+        MergeOutcome::UpToDate | MergeOutcome::FastForward { .. } | MergeOutcome::Committed(_)
+    );
+    if ctx.quiet && success {
+        return Ok(code);
+    }
     match &report.outcome {
         MergeOutcome::UpToDate => writeln!(out, "Already up to date.")?,
         MergeOutcome::FastForward { from, to } => writeln!(

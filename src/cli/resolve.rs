@@ -247,7 +247,10 @@ fn from_file(ctx: &Ctx, path: &str) -> anyhow::Result<i32> {
     let repo = ctx.open(true)?;
     // One transaction: a decision for a key that is not conflicted fails the
     // whole file, and nothing is applied.
-    let (done, failed) = repo.resolve_keys(&parsed)?;
+    let (mut done, failed) = repo.resolve_keys(&parsed)?;
+    // A key decided twice in the file is reported once (the last decision wins).
+    done.sort();
+    done.dedup();
     report(ctx, &repo, &done, &failed)
 }
 

@@ -45,6 +45,13 @@ pub fn run(ctx: &Ctx, record: Option<PathBuf>, script: bool) -> anyhow::Result<i
             err,
             "No unresolved conflicts: 'kvgit merge --continue' commits the merge."
         )?;
+        if ctx.json {
+            super::output::print_json(&serde_json::json!({"resolved": [], "unresolved": 0}))?;
+        }
+        if let Some(path) = record {
+            std::fs::write(&path, "[]\n")
+                .map_err(|e| Error::Io(format!("cannot write {}: {e}", path.display())))?;
+        }
         return Ok(0);
     }
     let mut input = std::io::stdin().lock();
