@@ -1,6 +1,8 @@
 //! The porcelain API: one function per user-level operation, each one read or
 //! one write transaction. The CLI calls these and renders what they return.
 
+mod branches;
+mod history;
 mod maintenance;
 mod merge;
 mod transfer;
@@ -24,7 +26,7 @@ use crate::rev;
 use crate::stage::{self, Staged};
 use crate::store::{Reader, Store, WriteCtx};
 use crate::tree::{self, NewObjects, ObjectRead, ValRef};
-use std::collections::{BTreeMap, BinaryHeap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -343,76 +345,6 @@ impl Repo {
                 base,
                 staged,
             })
-        })
-    }
-
-    /// Commits newest first from `start` (default HEAD), children always
-    /// before their parents, ties in time broken by that order. With `keys`,
-    /// only commits that changed one of them (against the first parent).
-    pub fn log(
-        &self,
-        start: Option<&str>,
-        limit: Option<usize>,
-        keys: &[String],
-    ) -> Result<Vec<(Id, Commit)>> {
-        for k in keys {
-            validate_key(k)?;
-        }
-        self.store.read(|r| {
-            let tip = match start {
-                Some(rev) => Some(rev::resolve(r, rev)?),
-                None => refs::head_commit(r)?,
-            };
-            let Some(tip) = tip else {
-                return Ok(Vec::new());
-            };
-            let mut out = Vec::new();
-            for (id, commit) in topo_order(r, tip)? {
-                if limit.is_some_and(|n| out.len() >= n) {
-                    break;
-                }
-                if !keys.is_empty() && !changes_any(r, &commit, keys)? {
-                    continue;
-                }
-                out.push((id, commit));
-            }
-            Ok(out)
-        })
-    }
-
-    /// A commit and its key-level changes against its first parent.
-    pub fn show(&self, rev: &str) -> Result<(Id, Commit, Vec<KeyChange>)> {
-        self.store.read(|r| {
-            let id = rev::resolve(r, rev)?;
-            let commit = r.commit(&id)?;
-            let parent_tree = tree_of(r, commit.parents.first().copied())?;
-            let changes = decode_changes(r, tree::diff(r, parent_tree, commit.tree)?)?;
-            Ok((id, commit, changes))
-        })
-    }
-
-    /// Key-level differences; `prefix` restricts them to a namespace.
-    pub fn diff(&self, spec: &DiffSpec, prefix: &str) -> Result<Vec<KeyChange>> {
-        self.store.read(|r| {
-            let head_tree = tree_of(r, refs::head_commit(r)?)?;
-            let staged: Vec<(String, Staged)> = stage::all(r)?
-                .into_iter()
-                .filter(|(k, _)| k.starts_with(prefix))
-                .collect();
-            let raw = match spec {
-                DiffSpec::Between(a, b) => {
-                    let ta = tree_of(r, Some(rev::resolve(r, a)?))?;
-                    let tb = tree_of(r, Some(rev::resolve(r, b)?))?;
-                    tree::diff_prefix(r, ta, tb, prefix)?
-                }
-                DiffSpec::Staged => overlay_staged(r, Vec::new(), head_tree, &staged)?,
-                DiffSpec::Against(rev) => {
-                    let ta = tree_of(r, Some(rev::resolve(r, rev)?))?;
-                    let committed = tree::diff_prefix(r, ta, head_tree, prefix)?;
-                    overlay_staged(r, committed, ta, &staged)?
-                }
-            };
-            decode_changes(r, raw)
         })
     }
 
@@ -749,213 +681,6 @@ impl Repo {
         })
     }
 
-    pub fn create_branch(&self, name: &str, start: Option<&str>, sig: &Signature) -> Result<Id> {
-        refs::validate_ref_name(name)?;
-        self.store.write(|w| {
-            let start_id = match start {
-                Some(rev) => rev::resolve(w, rev)?,
-                None => refs::head_commit(w)?.ok_or_else(|| {
-                    Error::refused(
-                        "cannot create a branch: HEAD has no commits yet",
-                        "commit something first, or name a start revision",
-                    )
-                })?,
-            };
-            let full = refs::branch_ref(name);
-            if w.ref_get(&full)?.is_some() {
-                return Err(Error::refused(
-                    format!("a branch named '{name}' already exists"),
-                    "use 'kvgit branch -m' to rename or 'kvgit reset' to move it",
-                ));
-            }
-            let why = Move {
-                author: &sig.author,
-                time: sig.time,
-                message: format!("branch: created from {}", start.unwrap_or("HEAD")),
-            };
-            refs::update_ref(w, &full, None, Some(start_id), &why)?;
-            Ok(start_id)
-        })
-    }
-
-    /// Deletes a branch; without `force`, only one merged into HEAD.
-    pub fn delete_branch(&self, name: &str, force: bool) -> Result<Id> {
-        self.store.write(|w| {
-            let full = refs::branch_ref(name);
-            let tip = w
-                .ref_get(&full)?
-                .ok_or_else(|| Error::UnknownRevision(format!("'{name}': no such branch")))?;
-            if refs::read_head(w)? == Head::Branch(name.to_string()) {
-                return Err(Error::refused(
-                    format!("cannot delete branch '{name}': it is the current branch"),
-                    "switch to another branch first",
-                ));
-            }
-            if !force {
-                let merged = match refs::head_commit(w)? {
-                    Some(head) => is_ancestor(w, tip, head)?,
-                    None => false,
-                };
-                if !merged {
-                    return Err(Error::refused(
-                        format!("branch '{name}' is not merged into HEAD"),
-                        format!("use 'kvgit branch -D {name}' to delete it anyway"),
-                    ));
-                }
-            }
-            w.ref_remove(&full)?;
-            w.reflog_delete(&full)?;
-            Ok(tip)
-        })
-    }
-
-    pub fn rename_branch(&self, old: &str, new: &str, sig: &Signature) -> Result<()> {
-        refs::validate_ref_name(new)?;
-        self.store.write(|w| {
-            let (old_ref, new_ref) = (refs::branch_ref(old), refs::branch_ref(new));
-            let tip = w.ref_get(&old_ref)?;
-            let current = refs::read_head(w)? == Head::Branch(old.to_string());
-            if tip.is_none() && !current {
-                return Err(Error::UnknownRevision(format!("'{old}': no such branch")));
-            }
-            if w.ref_get(&new_ref)?.is_some() {
-                return Err(Error::refused(
-                    format!("a branch named '{new}' already exists"),
-                    "delete it first or pick another name",
-                ));
-            }
-            if let Some(tip) = tip {
-                w.ref_remove(&old_ref)?;
-                w.reflog_rename(&old_ref, &new_ref)?;
-                w.ref_put(&new_ref, &tip)?;
-                let why = Move {
-                    author: &sig.author,
-                    time: sig.time,
-                    message: format!("branch: renamed {old} to {new}"),
-                };
-                refs::log_move(w, &new_ref, Some(tip), Some(tip), &why)?;
-            }
-            if current {
-                refs::write_head(w, &Head::Branch(new.to_string()))?;
-            }
-            Ok(())
-        })
-    }
-
-    /// Points HEAD at branch `name`, creating it at `create_at` (a revision,
-    /// or HEAD when `Some(None)`) if asked. Refuses while changes are staged
-    /// unless `discard`.
-    pub fn switch(
-        &self,
-        name: &str,
-        create_at: Option<Option<&str>>,
-        discard: bool,
-        sig: &Signature,
-    ) -> Result<Option<Id>> {
-        if create_at.is_some() {
-            refs::validate_ref_name(name)?;
-        }
-        self.store.write(|w| {
-            refuse_if_staged(w, discard)?;
-            let full = refs::branch_ref(name);
-            let old_head = refs::head_commit(w)?;
-            let why = Move {
-                author: &sig.author,
-                time: sig.time,
-                message: format!("switch: moving to {name}"),
-            };
-            let target = match create_at {
-                Some(start) => {
-                    if w.ref_get(&full)?.is_some() {
-                        return Err(Error::refused(
-                            format!("a branch named '{name}' already exists"),
-                            format!("use 'kvgit switch {name}' to switch to it"),
-                        ));
-                    }
-                    let start_id = match start {
-                        Some(rev) => Some(rev::resolve(w, rev)?),
-                        None => old_head,
-                    };
-                    if let Some(id) = start_id {
-                        refs::update_ref(w, &full, None, Some(id), &why)?;
-                    }
-                    start_id
-                }
-                None => Some(w.ref_get(&full)?.ok_or_else(|| {
-                    Error::UnknownRevision(format!(
-                        "'{name}': no such branch ('kvgit switch -c {name}' creates it)"
-                    ))
-                })?),
-            };
-            refs::write_head(w, &Head::Branch(name.to_string()))?;
-            if target.is_some() {
-                refs::log_move(w, refs::HEAD, old_head, target, &why)?;
-            }
-            stage::clear(w)?;
-            Ok(target)
-        })
-    }
-
-    /// Detaches HEAD at `rev` (or switches, if `rev` names a branch).
-    pub fn checkout(&self, rev: &str, discard: bool, sig: &Signature) -> Result<(Head, Id)> {
-        let is_branch = self
-            .store
-            .read(|r| Ok(r.ref_get(&refs::branch_ref(rev))?.is_some()))?;
-        if is_branch {
-            let id = self
-                .switch(rev, None, discard, sig)?
-                .expect("a branch has a commit");
-            return Ok((Head::Branch(rev.to_string()), id));
-        }
-        self.store.write(|w| {
-            refuse_if_staged(w, discard)?;
-            let target = rev::resolve(w, rev)?;
-            let old = refs::head_commit(w)?;
-            refs::write_head(w, &Head::Detached(target))?;
-            let why = Move {
-                author: &sig.author,
-                time: sig.time,
-                message: format!("checkout: moving to {rev}"),
-            };
-            refs::log_move(w, refs::HEAD, old, Some(target), &why)?;
-            stage::clear(w)?;
-            Ok((Head::Detached(target), target))
-        })
-    }
-
-    pub fn create_tag(&self, name: &str, rev: Option<&str>, sig: &Signature) -> Result<Id> {
-        refs::validate_ref_name(name)?;
-        self.store.write(|w| {
-            let id = rev::resolve(w, rev.unwrap_or("HEAD"))?;
-            let full = refs::tag_ref(name);
-            if w.ref_get(&full)?.is_some() {
-                return Err(Error::refused(
-                    format!("tag '{name}' already exists"),
-                    format!("delete it first with 'kvgit tag -d {name}'"),
-                ));
-            }
-            let why = Move {
-                author: &sig.author,
-                time: sig.time,
-                message: "tag: created".into(),
-            };
-            refs::update_ref(w, &full, None, Some(id), &why)?;
-            Ok(id)
-        })
-    }
-
-    pub fn delete_tag(&self, name: &str) -> Result<Id> {
-        self.store.write(|w| {
-            let full = refs::tag_ref(name);
-            let id = w
-                .ref_get(&full)?
-                .ok_or_else(|| Error::UnknownRevision(format!("'{name}': no such tag")))?;
-            w.ref_remove(&full)?;
-            w.reflog_delete(&full)?;
-            Ok(id)
-        })
-    }
-
     fn expected_head(&self, rev: Option<&str>) -> Result<Option<Option<Id>>> {
         rev.map(|r| self.resolve(r).map(Some)).transpose()
     }
@@ -970,17 +695,6 @@ pub(crate) fn check_expected(head: Option<Id>, expected: Option<Option<Id>>) -> 
         }),
         _ => Ok(()),
     }
-}
-
-fn refuse_if_staged(w: &mut WriteCtx<'_>, discard: bool) -> Result<()> {
-    state::refuse_during_merge(w, "switch branches")?;
-    if !discard && !w.stage_is_empty()? {
-        return Err(Error::refused(
-            "you have staged changes",
-            "commit them, unstage them with 'kvgit reset', or pass --discard-changes",
-        ));
-    }
-    Ok(())
 }
 
 fn write_commit(
@@ -1212,57 +926,6 @@ pub(crate) fn encode_value(value: &Value, max: u64, new: &mut NewObjects) -> Res
     Ok(tree::store_value(bytes, new))
 }
 
-fn decode_changes(r: &dyn Reader, raw: Vec<tree::Change>) -> Result<Vec<KeyChange>> {
-    raw.into_iter()
-        .map(|c| {
-            Ok(KeyChange {
-                old: c.old.map(|v| read_value(r, &v)).transpose()?,
-                new: c.new.map(|v| read_value(r, &v)).transpose()?,
-                key: c.key,
-            })
-        })
-        .collect()
-}
-
-/// Replaces the changes of staged keys in `committed` (a diff from `from_tree`)
-/// with the staged values, compared against `from_tree`.
-fn overlay_staged(
-    r: &dyn Reader,
-    committed: Vec<tree::Change>,
-    from_tree: Id,
-    staged: &[(String, Staged)],
-) -> Result<Vec<tree::Change>> {
-    let mut by_key: BTreeMap<String, tree::Change> =
-        committed.into_iter().map(|c| (c.key.clone(), c)).collect();
-    for (key, s) in staged {
-        let old = tree::get(r, &from_tree, key)?;
-        let new = s.value().cloned();
-        if old == new {
-            by_key.remove(key);
-        } else {
-            by_key.insert(
-                key.clone(),
-                tree::Change {
-                    key: key.clone(),
-                    old,
-                    new,
-                },
-            );
-        }
-    }
-    Ok(by_key.into_values().collect())
-}
-
-fn changes_any(r: &dyn Reader, commit: &Commit, keys: &[String]) -> Result<bool> {
-    let parent_tree = tree_of(r, commit.parents.first().copied())?;
-    for key in keys {
-        if tree::get(r, &commit.tree, key)? != tree::get(r, &parent_tree, key)? {
-            return Ok(true);
-        }
-    }
-    Ok(false)
-}
-
 /// Whether `ancestor` is reachable from `descendant` (or equal to it).
 pub(crate) fn is_ancestor(r: &dyn Reader, ancestor: Id, descendant: Id) -> Result<bool> {
     let mut seen = HashSet::new();
@@ -1276,42 +939,4 @@ pub(crate) fn is_ancestor(r: &dyn Reader, ancestor: Id, descendant: Id) -> Resul
         }
     }
     Ok(false)
-}
-
-/// Every commit reachable from `tip`, newest first, never a parent before
-/// any of its children (Kahn's algorithm, picking the newest ready commit).
-fn topo_order(r: &dyn Reader, tip: Id) -> Result<Vec<(Id, Commit)>> {
-    let mut commits: HashMap<Id, Commit> = HashMap::new();
-    let mut children: HashMap<Id, usize> = HashMap::new();
-    let mut todo = vec![tip];
-    while let Some(id) = todo.pop() {
-        if commits.contains_key(&id) {
-            continue;
-        }
-        let c = r.commit(&id)?;
-        for p in &c.parents {
-            *children.entry(*p).or_default() += 1;
-            todo.push(*p);
-        }
-        commits.insert(id, c);
-    }
-    let mut ready = BinaryHeap::new();
-    let mut seq = 0u64;
-    ready.push((commits[&tip].time, seq, tip));
-    let mut out = Vec::with_capacity(commits.len());
-    while let Some((_, _, id)) = ready.pop() {
-        let c = commits.remove(&id).expect("each commit is ready once");
-        for p in &c.parents {
-            let n = children.get_mut(p).expect("counted while collecting");
-            *n -= 1;
-            if *n == 0 {
-                seq += 1;
-                // Among equal times, the later-discovered commit goes first:
-                // on a linear run that is the child's own parent.
-                ready.push((commits[p].time, seq, *p));
-            }
-        }
-        out.push((id, c));
-    }
-    Ok(out)
 }
