@@ -1,19 +1,25 @@
 //! The porcelain API: one function per user-level operation, each one read or
 //! one write transaction. The CLI calls these and renders what they return.
+//!
+//! This file holds opening a repository, the working state (get, ls, status)
+//! and staging and committing; the rest is split by topic below.
 
+/// Branches, tags, switch and checkout.
 mod branches;
+/// log, show and diff.
 mod history;
+/// gc, eviction and fsck.
 mod maintenance;
+/// merge and the review of its conflicts.
 mod merge;
+/// import and export.
 mod transfer;
 
 pub use maintenance::GcRun;
-
-pub use transfer::{Format, ImportOptions, ImportReport};
-
 pub use merge::{
     Choice, ConflictView, KeyReport, MergeOptions, MergeOutcome, MergeReport, MergeStatus, Side,
 };
+pub use transfer::{Format, ImportOptions, ImportReport};
 
 use crate::config::Config;
 use crate::error::{Error, Result};
