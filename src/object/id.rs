@@ -5,8 +5,18 @@ use sha2::{Digest, Sha256};
 use std::fmt;
 
 /// The SHA-256 of an object's canonical encoding.
-#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Id(pub [u8; 32]);
+
+// An id is already a uniform hash: its first 8 bytes are as good a hash key
+// as all 32, and cheaper to feed to the map's hasher (caches and seen-sets
+// hash many of them).
+impl std::hash::Hash for Id {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        let head: [u8; 8] = self.0[..8].try_into().expect("an id has 32 bytes");
+        state.write_u64(u64::from_le_bytes(head));
+    }
+}
 
 /// How many hex digits a displayed id is abbreviated to.
 pub const SHORT_LEN: usize = 12;

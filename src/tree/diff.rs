@@ -9,10 +9,10 @@
 //! neighbours, where boundaries moved) are read: the cost follows the number of
 //! changes times the tree height, not the size of the trees.
 
-use super::{Entry, ObjectRead, ValRef};
+use super::{Entry, Node, ObjectRead, ValRef};
 use crate::error::Result;
 use crate::object::Id;
-use std::collections::HashSet;
+use std::sync::Arc;
 
 /// One key that differs: `old` is its value in the first tree, `new` in the second.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -20,6 +20,26 @@ pub struct Change {
     pub key: String,
     pub old: Option<ValRef>,
     pub new: Option<ValRef>,
+}
+
+/// An entry of a loaded node, held without copying it.
+#[derive(Clone)]
+struct At {
+    node: Arc<Node>,
+    idx: usize,
+}
+
+impl At {
+    fn entry(&self) -> &Entry {
+        &self.node.entries[self.idx]
+    }
+
+    fn all(node: &Arc<Node>) -> impl Iterator<Item = At> + '_ {
+        (0..node.entries.len()).map(|idx| At {
+            node: node.clone(),
+            idx,
+        })
+    }
 }
 
 /// Every key whose value differs between the trees at `a` and `b`.
@@ -34,49 +54,63 @@ pub fn diff_prefix(src: &dyn ObjectRead, a: Id, b: Id, prefix: &str) -> Result<V
     }
     let (root_a, root_b) = (src.node(&a)?, src.node(&b)?);
     let (mut level_a, mut level_b) = (root_a.level, root_b.level);
-    let mut side_a = root_a.entries.clone();
-    let mut side_b = root_b.entries.clone();
+    let mut side_a: Vec<At> = At::all(&root_a).collect();
+    let mut side_b: Vec<At> = At::all(&root_b).collect();
     loop {
         if level_a == level_b {
             if level_a == 0 {
-                return Ok(merge_leaves(side_a, side_b, prefix));
+                return Ok(merge_leaves(&side_a, &side_b, prefix));
             }
             drop_shared(&mut side_a, &mut side_b);
         }
         // Expand the higher side (both when level).
         if level_a >= level_b {
-            side_a = expand(src, side_a, prefix)?;
+            side_a = expand(src, &side_a, prefix)?;
             level_a -= 1;
         }
         if level_b > level_a {
-            side_b = expand(src, side_b, prefix)?;
+            side_b = expand(src, &side_b, prefix)?;
             level_b -= 1;
         }
     }
 }
 
-/// Removes the children present on both sides.
-fn drop_shared(a: &mut Vec<Entry>, b: &mut Vec<Entry>) {
-    let ids_a: HashSet<Id> = a.iter().filter_map(Entry::child).collect();
-    let shared: HashSet<Id> = b
-        .iter()
-        .filter_map(Entry::child)
-        .filter(|id| ids_a.contains(id))
-        .collect();
-    if !shared.is_empty() {
-        a.retain(|e| e.child().is_none_or(|id| !shared.contains(&id)));
-        b.retain(|e| e.child().is_none_or(|id| !shared.contains(&id)));
+/// Removes the children present on both sides. Both lists are in key order
+/// and a shared child has the same first key on both, so one merge-walk finds
+/// them all.
+fn drop_shared(a: &mut Vec<At>, b: &mut Vec<At>) {
+    let (mut keep_a, mut keep_b) = (vec![true; a.len()], vec![true; b.len()]);
+    let (mut i, mut j) = (0, 0);
+    while i < a.len() && j < b.len() {
+        let (x, y) = (a[i].entry(), b[j].entry());
+        match x.key.cmp(&y.key) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                if x.child().is_some() && x.child() == y.child() {
+                    keep_a[i] = false;
+                    keep_b[j] = false;
+                }
+                i += 1;
+                j += 1;
+            }
+        }
     }
+    let mut flags = keep_a.into_iter();
+    a.retain(|_| flags.next().unwrap_or(true));
+    let mut flags = keep_b.into_iter();
+    b.retain(|_| flags.next().unwrap_or(true));
 }
 
 /// Replaces children with their entries, skipping children whose key range
 /// cannot hold a key with `prefix`. The range of a child runs to the next key
 /// in the list, which may be past its true end once shared children are gone:
 /// that keeps more than needed, never less.
-fn expand(src: &dyn ObjectRead, children: Vec<Entry>, prefix: &str) -> Result<Vec<Entry>> {
+fn expand(src: &dyn ObjectRead, children: &[At], prefix: &str) -> Result<Vec<At>> {
     let mut out = Vec::new();
-    for (i, child) in children.iter().enumerate() {
-        let next = children.get(i + 1).map(|e| e.key.as_str());
+    for (i, at) in children.iter().enumerate() {
+        let child = at.entry();
+        let next = children.get(i + 1).map(|e| e.entry().key.as_str());
         let starts_after =
             !prefix.is_empty() && child.key.as_str() > prefix && !child.key.starts_with(prefix);
         let ends_before = next.is_some_and(|n| n <= prefix);
@@ -84,19 +118,21 @@ fn expand(src: &dyn ObjectRead, children: Vec<Entry>, prefix: &str) -> Result<Ve
             continue;
         }
         let id = child.child().expect("internal nodes hold children");
-        out.extend(src.node(&id)?.entries.iter().cloned());
+        out.extend(At::all(&src.node(&id)?));
     }
     Ok(out)
 }
 
-fn merge_leaves(a: Vec<Entry>, b: Vec<Entry>, prefix: &str) -> Vec<Change> {
+fn merge_leaves(a: &[At], b: &[At], prefix: &str) -> Vec<Change> {
     let mut out = Vec::new();
     let mut a = a
-        .into_iter()
+        .iter()
+        .map(At::entry)
         .filter(|e| e.key.starts_with(prefix))
         .peekable();
     let mut b = b
-        .into_iter()
+        .iter()
+        .map(At::entry)
         .filter(|e| e.key.starts_with(prefix))
         .peekable();
     loop {
@@ -110,26 +146,26 @@ fn merge_leaves(a: Vec<Entry>, b: Vec<Entry>, prefix: &str) -> Vec<Change> {
             std::cmp::Ordering::Less => {
                 let x = a.next().expect("peeked");
                 out.push(Change {
+                    key: x.key.clone(),
                     old: x.value().cloned(),
-                    key: x.key,
                     new: None,
                 });
             }
             std::cmp::Ordering::Greater => {
                 let y = b.next().expect("peeked");
                 out.push(Change {
-                    new: y.value().cloned(),
-                    key: y.key,
+                    key: y.key.clone(),
                     old: None,
+                    new: y.value().cloned(),
                 });
             }
             std::cmp::Ordering::Equal => {
                 let (x, y) = (a.next().expect("peeked"), b.next().expect("peeked"));
                 if x.payload != y.payload {
                     out.push(Change {
+                        key: x.key.clone(),
                         old: x.value().cloned(),
                         new: y.value().cloned(),
-                        key: x.key,
                     });
                 }
             }
