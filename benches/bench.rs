@@ -1908,23 +1908,25 @@ fn report(results: &Results) -> String {
         };
         let _ = writeln!(
             s,
-            "| keys | workload | kvgit | kvgit median | git | git median | git / kvgit |{mem_head}"
+            "| keys | workload | kvgit | kvgit median | kvgit min | git | git median | git min | git / kvgit |{mem_head}"
         );
         let _ = writeln!(
             s,
-            "|---:|---|---|---:|---|---:|---:|{}",
+            "|---:|---|---|---:|---:|---|---:|---:|---:|{}",
             if mem { "---:|---:|" } else { "" }
         );
         for r in &results.git_rows {
             let _ = write!(
                 s,
-                "| {} | {} | {} | {} | {} | {} | {:.2}x |",
+                "| {} | {} | {} | {} | {} | {} | {} | {} | {:.2}x |",
                 r.keys,
                 r.workload,
                 r.kvgit_cmd,
                 fmt_time(r.kvgit.median()),
+                fmt_time(r.kvgit.min()),
                 r.git_cmd,
                 fmt_time(r.git.median()),
+                fmt_time(r.git.min()),
                 ms(r.git.median()) / ms(r.kvgit.median())
             );
             if mem {

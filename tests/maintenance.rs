@@ -512,3 +512,29 @@ fn configured_protection_applies_to_an_eviction_by_flag() {
         .collect();
     assert_eq!(dropped, ["b", "c"]);
 }
+
+#[test]
+fn file_arguments_are_relative_to_dash_c() {
+    // As with git -C, paths given on the command line are taken from DIR.
+    let env = Env::new();
+    std::fs::create_dir(env.path().join("inner")).expect("mkdir");
+    env.ok(&["-C", "inner", "init"]);
+    std::fs::write(env.path().join("one.batch"), "set a 1\n").expect("write");
+    std::fs::write(
+        env.path().join("two.jsonl"),
+        "{\"key\":\"b\",\"value\":2}\n",
+    )
+    .expect("write");
+    std::fs::write(env.path().join("v.txt"), "text").expect("write");
+    env.ok(&["-C", "inner", "batch", "--file", "../one.batch"]);
+    env.ok(&["-C", "inner", "import", "../two.jsonl"]);
+    env.ok(&[
+        "-C", "inner", "set", "c", "--file", "../v.txt", "--type", "string",
+    ]);
+    assert_eq!(env.ok(&["-C", "inner", "ls"]).stdout, "a\nb\nc\n");
+    assert_eq!(
+        env.run(&["get", "a"]).code,
+        1,
+        "nothing went to the outer repository"
+    );
+}

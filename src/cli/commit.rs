@@ -88,7 +88,7 @@ pub fn batch(ctx: &Ctx, args: BatchArgs) -> anyhow::Result<i32> {
     let meta = parse_meta(&args.meta)?;
     let reader: Box<dyn BufRead> = match &args.file {
         Some(path) => Box::new(std::io::BufReader::new(
-            std::fs::File::open(path)
+            std::fs::File::open(ctx.user_path(path)?)
                 .map_err(|e| Error::Usage(format!("cannot read {}: {e}", path.display())))?,
         )),
         None => Box::new(std::io::stdin().lock()),

@@ -72,6 +72,11 @@ impl Ctx {
         }
     }
 
+    /// A path the user gave, relative to `-C DIR` like everything else.
+    pub fn user_path(&self, path: &Path) -> anyhow::Result<PathBuf> {
+        Ok(self.work_dir()?.join(path))
+    }
+
     pub fn lock_timeout(&self) -> Duration {
         self.lock_timeout
     }

@@ -11,7 +11,7 @@ use kvgit::object::{Value, ValueType};
 use kvgit::repo::{Choice, ConflictView, Repo};
 use serde_json::json;
 use std::io::Read;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 #[derive(Debug, Args)]
 pub struct ResolveArgs {
@@ -232,7 +232,7 @@ fn from_file(ctx: &Ctx, path: &str) -> anyhow::Result<i32> {
         std::io::stdin().read_to_string(&mut s)?;
         s
     } else {
-        std::fs::read_to_string(path)
+        std::fs::read_to_string(ctx.user_path(Path::new(path))?)
             .map_err(|e| Error::Usage(format!("cannot read {path}: {e}")))?
     };
     let decisions: Vec<Decision> = serde_json::from_str(&text)

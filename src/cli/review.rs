@@ -27,6 +27,7 @@ pub fn run(ctx: &Ctx, record: Option<PathBuf>, script: bool) -> anyhow::Result<i
         )
         .into());
     }
+    let record = record.map(|p| ctx.user_path(&p)).transpose()?;
     let repo = ctx.open(true)?;
     let status = repo.merge_status()?.ok_or_else(|| Error::Refused {
         message: "there is no merge in progress".into(),

@@ -60,11 +60,11 @@ impl SetArgs {
 
     /// The value to set; `rule_type` is the type a rule fixes for the key,
     /// used when no type is given.
-    fn read_value(&self, rule_type: Option<ValueType>) -> anyhow::Result<Value> {
+    fn read_value(&self, ctx: &Ctx, rule_type: Option<ValueType>) -> anyhow::Result<Value> {
         let ty = self.value_type().or(rule_type);
         let raw = match (&self.file, self.value.as_deref()) {
             (Some(path), _) => Some(
-                std::fs::read(path)
+                std::fs::read(ctx.user_path(path)?)
                     .map_err(|e| Error::Usage(format!("cannot read {}: {e}", path.display())))?,
             ),
             (None, Some("-")) => {
@@ -109,7 +109,7 @@ pub fn set(ctx: &Ctx, args: SetArgs) -> anyhow::Result<i32> {
         .attributes(Default::default())?
         .type_for(&key)
         .map(|d| d.value);
-    let value = args.read_value(rule_type)?;
+    let value = args.read_value(ctx, rule_type)?;
     repo.stage(vec![Op::Set {
         key,
         value: value.clone(),

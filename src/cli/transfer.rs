@@ -8,6 +8,7 @@ use kvgit::object::Value;
 use kvgit::repo::{Format, ImportOptions};
 use serde_json::json;
 use std::io::{BufRead, IsTerminal, Write};
+use std::path::Path;
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
 pub enum FormatArg {
@@ -75,7 +76,7 @@ pub fn import(ctx: &Ctx, args: ImportArgs) -> anyhow::Result<i32> {
     let mut input: Box<dyn BufRead> = if args.file == "-" {
         Box::new(std::io::stdin().lock())
     } else {
-        let f = std::fs::File::open(&args.file)
+        let f = std::fs::File::open(ctx.user_path(Path::new(&args.file))?)
             .map_err(|e| Error::Usage(format!("cannot read {}: {e}", args.file)))?;
         Box::new(std::io::BufReader::with_capacity(1 << 20, f))
     };
