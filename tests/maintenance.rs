@@ -11,6 +11,16 @@ fn lines(n: usize, prefix: &str, value: &str) -> String {
         .collect()
 }
 
+/// The keys a `gc --json` eviction dropped (or would drop), coldest first.
+fn dropped_keys(plan: &Json) -> Vec<&str> {
+    plan["eviction"]["dropped"]
+        .as_array()
+        .expect("list")
+        .iter()
+        .map(|k| k["key"].as_str().expect("key"))
+        .collect()
+}
+
 fn fsck_clean(env: &Env) {
     let out = env.ok(&["fsck", "--json"]).json();
     assert_eq!(out["ok"], true, "{out}");
@@ -183,12 +193,7 @@ fn eviction_by_flag_dry_run_and_protect() {
             "--json",
         ])
         .json();
-    let dropped: Vec<&str> = plan["eviction"]["dropped"]
-        .as_array()
-        .expect("list")
-        .iter()
-        .map(|k| k["key"].as_str().expect("key"))
-        .collect();
+    let dropped = dropped_keys(&plan);
     assert_eq!(
         dropped,
         ["old", "mid", "new"],
@@ -504,12 +509,7 @@ fn configured_protection_applies_to_an_eviction_by_flag() {
             "--json",
         ])
         .json();
-    let dropped: Vec<&str> = plan["eviction"]["dropped"]
-        .as_array()
-        .expect("list")
-        .iter()
-        .map(|k| k["key"].as_str().expect("key"))
-        .collect();
+    let dropped = dropped_keys(&plan);
     assert_eq!(dropped, ["b", "c"]);
 }
 

@@ -4,9 +4,8 @@
 //! under tmux).
 
 use serde_json::Value as Json;
-use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::Command;
 
 mod support;
 
@@ -398,36 +397,18 @@ fn interactive_review_edits_with_the_editor_and_cancels_on_empty() {
             .expect("chmod");
         assert!(status.success());
     }
-    let mut c = env.cmd(&["resolve", "-i", "--script"]);
-    let out = c
-        .env("EDITOR", &empty)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .and_then(|mut ch| {
-            ch.stdin.take().expect("piped").write_all(b"e\nq\n")?;
-            ch.wait_with_output()
-        })
-        .expect("runs");
-    assert!(String::from_utf8_lossy(&out.stderr).contains("edit cancelled"));
-    let mut c = env.cmd(&["resolve", "-i", "--script"]);
-    let out = c
-        .env("VISUAL", &editor)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .and_then(|mut ch| {
-            ch.stdin.take().expect("piped").write_all(b"e\n")?;
-            ch.wait_with_output()
-        })
-        .expect("runs");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+    let out = env.run_with_env(
+        &["resolve", "-i", "--script"],
+        "e\nq\n",
+        &[("EDITOR", &empty)],
     );
+    assert!(out.stderr.contains("edit cancelled"), "{}", out.stderr);
+    let out = env.run_with_env(
+        &["resolve", "-i", "--script"],
+        "e\n",
+        &[("VISUAL", &editor)],
+    );
+    assert_eq!(out.code, 0, "{}", out.stderr);
     env.ok(&["merge", "--continue"]);
     assert_eq!(env.get("a"), "41");
 }

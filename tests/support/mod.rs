@@ -64,8 +64,16 @@ impl Env {
     }
 
     pub fn run_with(&self, args: &[&str], stdin: &str) -> Out {
-        let mut child = self
-            .cmd(args)
+        self.run_with_env(args, stdin, &[])
+    }
+
+    /// Runs with `stdin` and extra environment variables.
+    pub fn run_with_env(&self, args: &[&str], stdin: &str, vars: &[(&str, &Path)]) -> Out {
+        let mut cmd = self.cmd(args);
+        for (k, v) in vars {
+            cmd.env(k, v);
+        }
+        let mut child = cmd
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
