@@ -775,14 +775,7 @@ fn bench_keys(
     progress("get");
     let get_key = key(12345 % n);
     let expected = format!("{}\n", value(12345 % n, 0));
-    let expect_value = |_: usize, out: &Output| {
-        ensure!(
-            out.stdout == expected.as_bytes(),
-            "get {get_key} printed {:?}",
-            String::from_utf8_lossy(&out.stdout)
-        );
-        Ok(())
-    };
+    let expect_value = |_: usize, out: &Output| prints(out, &expected, &get_key);
     let (get, floor_get) = bench.compare(
         Side::new(|_| Ok(Proc::new(kvgit, &repo, &[&"get", &get_key]))).checked(expect_value),
         Side::new(|_| Ok(Proc::new(&me, dir, &[&"floor-get", &floor_db, &get_key])))
@@ -1391,14 +1384,7 @@ fn bench_git(
     let get_key = key(12345 % n);
     let git_path = format!("HEAD:{get_key}");
     let expected = format!("{}\n", value(12345 % n, 0));
-    let expect_value = |_: usize, out: &Output| {
-        ensure!(
-            out.stdout == expected.as_bytes(),
-            "get {get_key} printed {:?}",
-            String::from_utf8_lossy(&out.stdout)
-        );
-        Ok(())
-    };
+    let expect_value = |_: usize, out: &Output| prints(out, &expected, &get_key);
     let (kvgit_get, git_get) = bench.compare(
         Side::new(|_| Ok(Proc::new(kvgit, &repo, &[&"get", &get_key]))).checked(expect_value),
         Side::new(|_| Ok(Proc::git(&tree, &["cat-file", "-p", &git_path]))).checked(expect_value),
@@ -1941,4 +1927,14 @@ fn report(results: &Results) -> String {
         }
     }
     s
+}
+
+/// Checks that a `get` of `key` printed `expected`.
+fn prints(out: &Output, expected: &str, key: &str) -> Result<()> {
+    ensure!(
+        out.stdout == expected.as_bytes(),
+        "get {key} printed {:?}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    Ok(())
 }

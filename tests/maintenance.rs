@@ -173,6 +173,17 @@ fn eviction_seed_example_with_protected_meta_and_auto_gc() {
     fsck_clean(&env);
 }
 
+/// An eviction by flag: high water 250, low 150, `pinned/*` protected.
+const EVICT: &[&str] = &[
+    "gc",
+    "--high-water",
+    "250",
+    "--low-water",
+    "150",
+    "--protect",
+    "pinned/*",
+];
+
 #[test]
 fn eviction_by_flag_dry_run_and_protect() {
     let env = Env::new();
@@ -180,19 +191,7 @@ fn eviction_by_flag_dry_run_and_protect() {
         env.ok(&["set", k, &"y".repeat(100)]);
         env.ok(&["commit", "-m", k]);
     }
-    let plan = env
-        .ok(&[
-            "gc",
-            "--high-water",
-            "250",
-            "--low-water",
-            "150",
-            "--protect",
-            "pinned/*",
-            "--dry-run",
-            "--json",
-        ])
-        .json();
+    let plan = env.ok(&[EVICT, &["--dry-run", "--json"]].concat()).json();
     let dropped = dropped_keys(&plan);
     assert_eq!(
         dropped,
@@ -200,18 +199,7 @@ fn eviction_by_flag_dry_run_and_protect() {
         "coldest first; the protected key is never dropped"
     );
     assert_eq!(plan["eviction"]["commit"], Json::Null);
-    let table = env
-        .ok(&[
-            "gc",
-            "--high-water",
-            "250",
-            "--low-water",
-            "150",
-            "--protect",
-            "pinned/*",
-            "--dry-run",
-        ])
-        .stdout;
+    let table = env.ok(&[EVICT, &["--dry-run"]].concat()).stdout;
     assert!(
         table.contains("last changed") && table.contains("old"),
         "{table}"
@@ -221,18 +209,7 @@ fn eviction_by_flag_dry_run_and_protect() {
         4,
         "dry run changed nothing"
     );
-    let done = env
-        .ok(&[
-            "gc",
-            "--high-water",
-            "250",
-            "--low-water",
-            "150",
-            "--protect",
-            "pinned/*",
-            "--json",
-        ])
-        .json();
+    let done = env.ok(&[EVICT, &["--json"]].concat()).json();
     assert!(done["eviction"]["commit"].is_string());
     assert_eq!(env.ok(&["ls"]).stdout, "pinned/x\n");
     assert_eq!(
