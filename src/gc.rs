@@ -75,7 +75,8 @@ pub fn root_commits(r: &dyn Reader, reflog_since: i64) -> Result<Vec<Id>> {
 pub fn mark(r: &dyn Reader, reflog_since: i64) -> Result<Reachable> {
     let mut seen = Reachable::default();
     let mut trees = vec![tree::empty_root()];
-    let mut values: Vec<ValRef> = Vec::new();
+    // Only blobs need marking: an inline value is part of its leaf.
+    let mut blobs: Vec<Id> = Vec::new();
     let mut todo = root_commits(r, reflog_since)?;
     while let Some(id) = todo.pop() {
         if !seen.commits.insert(id) {
@@ -86,12 +87,12 @@ pub fn mark(r: &dyn Reader, reflog_since: i64) -> Result<Reachable> {
         todo.extend(c.parents);
     }
     for (_, s) in stage::all(r)? {
-        values.extend(s.value().cloned());
+        blobs.extend(s.value().and_then(ValRef::blob_id));
     }
     if let Some(m) = state::load(r)? {
         trees.push(m.base_tree);
         trees.push(m.tree);
-        values.extend(m.values());
+        blobs.extend(m.values().filter_map(|v| v.blob_id()));
     }
     while let Some(id) = trees.pop() {
         if !seen.nodes.insert(id) {
@@ -101,14 +102,12 @@ pub fn mark(r: &dyn Reader, reflog_since: i64) -> Result<Reachable> {
         for e in &node.entries {
             match &e.payload {
                 tree::Payload::Child(c) => trees.push(*c),
-                tree::Payload::Value(v) => values.push(v.clone()),
+                tree::Payload::Value(v) => blobs.extend(v.blob_id()),
             }
         }
     }
-    for v in values {
-        if let ValRef::Blob { id, .. } = v
-            && seen.blobs.insert(id)
-        {
+    for id in blobs {
+        if seen.blobs.insert(id) {
             for chunk in r.blob_children(&id)? {
                 seen.blobs.insert(chunk);
             }

@@ -7,7 +7,8 @@ use kvgit::merge::{Strategy, StrategyFlags};
 use kvgit::object::{Id, Value};
 use kvgit::ops::{Number, Op};
 use kvgit::repo::{
-    Choice, CommitOptions, CommitOutcome, MergeOptions, MergeOutcome, OpenOptions, Repo, Signature,
+    Access, Choice, CommitOptions, CommitOutcome, MergeOptions, MergeOutcome, OpenOptions, Repo,
+    Signature,
 };
 use proptest::prelude::{Just, ProptestConfig, prop, prop_assert_eq, prop_oneof, proptest};
 use proptest::strategy::Strategy as _;
@@ -32,7 +33,7 @@ impl Env {
         let repo = Repo::open(
             &dir.path().join(".kvgit"),
             &OpenOptions {
-                writable: true,
+                access: Access::Write,
                 lock_timeout: Duration::from_secs(5),
                 user_config: None,
                 now: 0,

@@ -7,7 +7,7 @@ use kvgit::merge::{Strategy as MergeStrategy, StrategyFlags};
 use kvgit::object::Value;
 use kvgit::ops::{Number, Op};
 use kvgit::repo::{
-    CommitOptions, CommitOutcome, MergeOptions, MergeOutcome, OpenOptions, Repo, ResetMode,
+    Access, CommitOptions, CommitOutcome, MergeOptions, MergeOutcome, OpenOptions, Repo, ResetMode,
     Signature, StageOutcome,
 };
 use proptest::prelude::*;
@@ -160,7 +160,7 @@ fn run(actions: Vec<Action>) -> Result<(), TestCaseError> {
     let mut repo = Repo::open(
         &dir.path().join(".kvgit"),
         &OpenOptions {
-            writable: true,
+            access: Access::Write,
             lock_timeout: Duration::from_secs(5),
             user_config: None,
             now: 0,

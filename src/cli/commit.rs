@@ -93,7 +93,7 @@ pub fn batch(ctx: &Ctx, args: BatchArgs) -> anyhow::Result<i32> {
         )),
         None => Box::new(std::io::stdin().lock()),
     };
-    let repo = ctx.open(true)?;
+    let repo = ctx.open_bulk()?;
     let attrs = repo.attributes(Default::default())?;
     let rule_type = |key: &str| attrs.type_for(&ctx.key(key)).map(|d| d.value);
     let mut ops = Vec::new();

@@ -6,7 +6,7 @@ use super::{ColorChoice, GlobalArgs};
 use anyhow::Context as _;
 use kvgit::Error;
 pub use kvgit::config::parse_duration;
-use kvgit::repo::{OpenOptions, Repo, Signature};
+use kvgit::repo::{Access, OpenOptions, Repo, Signature};
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -83,6 +83,20 @@ impl Ctx {
 
     /// Finds and opens the repository; `writable` for commands that write.
     pub fn open(&self, writable: bool) -> anyhow::Result<Repo> {
+        self.open_for(if writable {
+            Access::Write
+        } else {
+            Access::Read
+        })
+    }
+
+    /// Finds and opens the repository for a command that may write a lot:
+    /// import, batch, gc.
+    pub fn open_bulk(&self) -> anyhow::Result<Repo> {
+        self.open_for(Access::Bulk)
+    }
+
+    fn open_for(&self, access: Access) -> anyhow::Result<Repo> {
         let kvdir = match std::env::var_os("KVGIT_DIR") {
             Some(d) if !d.is_empty() => {
                 let d = self.work_dir()?.join(d);
@@ -94,7 +108,7 @@ impl Ctx {
             _ => Repo::discover(&self.work_dir()?)?,
         };
         let opts = OpenOptions {
-            writable,
+            access,
             lock_timeout: self.lock_timeout,
             user_config: user_config_path(),
             now: now(),

@@ -46,7 +46,7 @@ pub fn gc(ctx: &Ctx, args: GcArgs) -> anyhow::Result<i32> {
             .map_err(|e| Error::Usage(format!("--prune-older-than: {e}")))?;
         now().saturating_sub(grace.as_secs())
     };
-    let mut repo = ctx.open(true)?;
+    let mut repo = ctx.open_bulk()?;
     let water = match &args.high_water {
         Some(h) => {
             let high = size(h, "--high-water")?;

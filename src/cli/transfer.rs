@@ -80,7 +80,7 @@ pub fn import(ctx: &Ctx, args: ImportArgs) -> anyhow::Result<i32> {
             .map_err(|e| Error::Usage(format!("cannot read {}: {e}", args.file)))?;
         Box::new(std::io::BufReader::with_capacity(1 << 20, f))
     };
-    let repo = ctx.open(true)?;
+    let repo = ctx.open_bulk()?;
     let opts = ImportOptions {
         format,
         message: args

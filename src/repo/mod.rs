@@ -15,6 +15,7 @@ mod merge;
 /// import and export.
 mod transfer;
 
+pub use crate::store::Access;
 pub use maintenance::GcRun;
 pub use merge::{
     Choice, ConflictView, KeyReport, MergeOptions, MergeOutcome, MergeReport, MergeStatus, Side,
@@ -52,7 +53,7 @@ pub struct Signature {
 /// How to open a repository.
 #[derive(Debug, Clone)]
 pub struct OpenOptions {
-    pub writable: bool,
+    pub access: Access,
     pub lock_timeout: Duration,
     /// The user config file, if there is one to read.
     pub user_config: Option<PathBuf>,
@@ -236,12 +237,7 @@ impl Repo {
             return Err(Error::NotARepository(dir.to_path_buf()));
         }
         let config = Config::load(&dir.join(CONFIG_FILE), opts.user_config.as_deref())?;
-        let store = Store::open(
-            &dir.join(DB_FILE),
-            opts.writable,
-            opts.lock_timeout,
-            opts.now,
-        )?;
+        let store = Store::open(&dir.join(DB_FILE), opts.access, opts.lock_timeout, opts.now)?;
         Ok(Repo {
             dir: dir.to_path_buf(),
             store,

@@ -61,9 +61,40 @@ pub struct Store {
     now: u64,
 }
 
-fn builder() -> Builder {
+/// How a command uses the database: whether it writes, and how much. It sets
+/// the size of redb's page cache, which keeps every page it reads or writes
+/// until full (redb's default is 1 GiB). A command that reads a few thousand
+/// pages once gains nothing from that: the operating system caches the file
+/// anyway, and each cached page is fresh memory the process must fault in, a
+/// cost that grows with the store. Bulk writers do gain: the pages of their
+/// transaction are written many times over before it commits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Access {
+    Read,
+    Write,
+    /// An import, a large batch, a gc.
+    Bulk,
+}
+
+impl Access {
+    fn writable(self) -> bool {
+        self != Access::Read
+    }
+
+    fn cache_bytes(self) -> usize {
+        match self {
+            Access::Read => 0,
+            // Room for a small transaction's dirty pages (half of the cache).
+            Access::Write => 2 << 20,
+            Access::Bulk => 32 << 20,
+        }
+    }
+}
+
+fn builder(access: Access) -> Builder {
     let mut b = Builder::new();
     b.set_concurrency_mode(ConcurrencyMode::MultiWriter);
+    b.set_cache_size(access.cache_bytes());
     b
 }
 
@@ -155,7 +186,9 @@ impl Store {
         init: impl FnOnce(&mut WriteCtx<'_>) -> Result<()>,
     ) -> Result<()> {
         let db = guarded("creating the database", || {
-            builder().create(path).map_err(|e| db_error(path, e))
+            builder(Access::Write)
+                .create(path)
+                .map_err(|e| db_error(path, e))
         })?;
         let store = Store {
             path: path.to_path_buf(),
@@ -169,10 +202,10 @@ impl Store {
         })
     }
 
-    /// Opens an existing database. `writable` opens it for writing (which
-    /// waits, up to `lock_timeout`, while another process is writing);
-    /// otherwise read-only, which never waits.
-    pub fn open(path: &Path, writable: bool, lock_timeout: Duration, now: u64) -> Result<Store> {
+    /// Opens an existing database. A writable `access` opens it for writing
+    /// (which waits, up to `lock_timeout`, while another process is writing);
+    /// `Access::Read` opens it read-only, which never waits.
+    pub fn open(path: &Path, access: Access, lock_timeout: Duration, now: u64) -> Result<Store> {
         match std::fs::metadata(path) {
             Ok(m) if m.len() == 0 => {
                 return Err(Error::Corrupt(format!(
@@ -189,21 +222,23 @@ impl Store {
             }
             Err(e) => return Err(Error::Io(format!("cannot read {}: {e}", path.display()))),
         }
-        let handle = if writable {
-            Handle::Write(open_writable(path, lock_timeout)?)
+        let handle = if access.writable() {
+            Handle::Write(open_writable(path, access, lock_timeout)?)
         } else {
             match guarded("opening the database", || {
-                builder().open_read_only(path).map_err(|e| match e {
-                    redb::DatabaseError::RepairAborted => Error::Io("needs repair".into()),
-                    other => db_error(path, other),
-                })
+                builder(Access::Read)
+                    .open_read_only(path)
+                    .map_err(|e| match e {
+                        redb::DatabaseError::RepairAborted => Error::Io("needs repair".into()),
+                        other => db_error(path, other),
+                    })
             }) {
                 Ok(db) => Handle::Read(db),
                 // A writer was killed: one writable open repairs the file.
                 Err(Error::Io(msg)) if msg == "needs repair" => {
-                    drop(open_writable(path, lock_timeout)?);
+                    drop(open_writable(path, Access::Write, lock_timeout)?);
                     Handle::Read(guarded("opening the database", || {
-                        builder()
+                        builder(Access::Read)
                             .open_read_only(path)
                             .map_err(|e| db_error(path, e))
                     })?)
@@ -247,7 +282,7 @@ impl Store {
                 meta: txn.open_table(META)?,
                 stage: txn.open_table(STAGE)?,
                 reflog: txn.open_table(REFLOG)?,
-                cache: RefCell::default(),
+                cache: NodeCache::default(),
             };
             f(&ctx)
         })
@@ -328,7 +363,7 @@ fn insert_new(
     Ok(())
 }
 
-fn open_writable(path: &Path, timeout: Duration) -> Result<Database> {
+fn open_writable(path: &Path, access: Access, timeout: Duration) -> Result<Database> {
     // In MultiWriter mode open() blocks while another process is inside a
     // write transaction and has no non-blocking form, so it runs on a helper
     // thread that is abandoned (and ends with the process) on timeout.
@@ -336,7 +371,9 @@ fn open_writable(path: &Path, timeout: Duration) -> Result<Database> {
     let owned = path.to_path_buf();
     std::thread::spawn(move || {
         let result = guarded("opening the database", || {
-            builder().open(&owned).map_err(|e| db_error(&owned, e))
+            builder(access)
+                .open(&owned)
+                .map_err(|e| db_error(&owned, e))
         });
         let _ = tx.send(result);
     });
@@ -388,6 +425,34 @@ pub trait Reader: ObjectRead {
     fn blob_children(&self, id: &Id) -> Result<Vec<Id>>;
 }
 
+/// Decoded tree nodes read in one transaction, so that a node read twice (a
+/// merge reads the paths to the changed keys in three trees) is decoded once.
+/// Bounded: when full it starts over, so that a walk of the whole store (an
+/// import, fsck, export) holds at most `CACHED_NODES` decoded nodes.
+#[derive(Default)]
+struct NodeCache(RefCell<HashMap<Id, Arc<Node>>>);
+
+/// About 4 KiB each decoded: at most 8 MiB.
+const CACHED_NODES: usize = 2048;
+
+impl NodeCache {
+    fn get(&self, id: &Id) -> Option<Arc<Node>> {
+        self.0.borrow().get(id).cloned()
+    }
+
+    fn insert(&self, id: Id, node: Arc<Node>) {
+        let mut map = self.0.borrow_mut();
+        if map.len() >= CACHED_NODES {
+            map.clear();
+        }
+        map.insert(id, node);
+    }
+
+    fn remove(&self, id: &Id) {
+        self.0.borrow_mut().remove(id);
+    }
+}
+
 fn verified<'a>(kind: &str, id: &Id, bytes: &'a [u8]) -> Result<&'a [u8]> {
     if Id::of(bytes) != *id {
         return Err(Error::Corrupt(format!(
@@ -402,14 +467,14 @@ macro_rules! impl_reader {
     ($ty:ty) => {
         impl ObjectRead for $ty {
             fn node(&self, id: &Id) -> Result<Arc<Node>> {
-                if let Some(n) = self.cache.borrow().get(id) {
-                    return Ok(n.clone());
+                if let Some(n) = self.cache.get(id) {
+                    return Ok(n);
                 }
                 let guard = self.nodes.get(&id.0)?.ok_or_else(|| {
                     Error::Corrupt(format!("tree node {} is missing", id.short()))
                 })?;
                 let node = Arc::new(Node::decode(id, verified("tree node", id, guard.value())?)?);
-                self.cache.borrow_mut().insert(*id, node.clone());
+                self.cache.insert(*id, node.clone());
                 Ok(node)
             }
 
@@ -542,7 +607,7 @@ pub struct ReadCtx {
     meta: ReadOnlyTable<&'static str, &'static [u8]>,
     stage: ReadOnlyTable<&'static str, &'static [u8]>,
     reflog: ReadOnlyTable<(&'static str, u64), &'static [u8]>,
-    cache: RefCell<HashMap<Id, Arc<Node>>>,
+    cache: NodeCache,
 }
 
 /// The tables of one write transaction.
@@ -554,7 +619,7 @@ pub struct WriteCtx<'t> {
     meta: Table<'t, &'static str, &'static [u8]>,
     stage: Table<'t, &'static str, &'static [u8]>,
     reflog: Table<'t, (&'static str, u64), &'static [u8]>,
-    cache: RefCell<HashMap<Id, Arc<Node>>>,
+    cache: NodeCache,
     born: Table<'t, [u8; 32], u64>,
     now: u64,
 }
@@ -572,7 +637,7 @@ impl<'t> WriteCtx<'t> {
             meta: txn.open_table(META)?,
             stage: txn.open_table(STAGE)?,
             reflog: txn.open_table(REFLOG)?,
-            cache: RefCell::default(),
+            cache: NodeCache::default(),
             born: txn.open_table(BORN)?,
             now,
         })
@@ -582,10 +647,6 @@ impl<'t> WriteCtx<'t> {
     pub fn put_objects(&mut self, new: &NewObjects) -> Result<()> {
         insert_new(&mut self.nodes, &mut self.born, self.now, &new.nodes)?;
         insert_new(&mut self.blobs, &mut self.born, self.now, &new.blobs)?;
-        // Keep the read cache of a long operation (an import) bounded.
-        if self.cache.borrow().len() > 50_000 {
-            self.cache.borrow_mut().clear();
-        }
         Ok(())
     }
 
@@ -627,7 +688,7 @@ impl<'t> WriteCtx<'t> {
             ObjectKind::Commit => self.commits.remove(&id.0)?,
         };
         self.born.remove(&id.0)?;
-        self.cache.borrow_mut().remove(id);
+        self.cache.remove(id);
         Ok(())
     }
 

@@ -47,6 +47,14 @@ impl ValRef {
     pub fn is_empty(&self) -> bool {
         self.len() == 0
     }
+
+    /// The blob holding the value, if it is stored out of line.
+    pub fn blob_id(&self) -> Option<Id> {
+        match self {
+            ValRef::Inline(_) => None,
+            ValRef::Blob { id, .. } => Some(*id),
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
