@@ -168,10 +168,4 @@ impl<'a> Cursor<'a> {
             f.node.entries.get(f.idx + 1).map(|e| e.key.as_str())
         })
     }
-
-    /// The path of child indices, which orders positions at the same floor.
-    pub(crate) fn position(&self) -> Vec<usize> {
-        let last = self.frames.len() - 1;
-        self.frames[..last].iter().map(|f| f.idx).collect()
-    }
 }

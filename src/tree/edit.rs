@@ -6,11 +6,13 @@
 //! are re-chunked, and the nodes that disappeared or appeared become the edits
 //! of level L+1.
 //!
-//! Re-chunking a level starts at the node *before* the one holding the first
-//! edited key: a boundary can depend on the entry after it (the size cap is
-//! checked before an entry is appended), so the boundary in front of an edited
-//! node may move, but the one before that cannot. The chunker's state resets at
-//! each boundary, so once the new chunking ends a node exactly where an old node
+//! Re-chunking a level starts at the node holding the first edited key. The
+//! boundary in front of that node depends on the node before it and, through
+//! the size cap (checked before an entry is appended), on this node's first
+//! entry, and on nothing else: so when an edit reaches that first entry (a
+//! change, a deletion, or a key before it), re-chunking starts one node
+//! earlier, whose own start cannot move. The chunker's state resets at each
+//! boundary, so once the new chunking ends a node exactly where an old node
 //! ended, everything up to the next edit is unchanged and is skipped. The
 //! result equals a rebuild from scratch (a property test checks this).
 
@@ -128,7 +130,9 @@ fn edit_level(
     };
     let window_start = |key: &str| -> Result<Cursor<'_>> {
         let mut c = Cursor::seek_at(src, root, key, level)?;
-        c.prev_node()?;
+        if key <= c.node().1.first_key() {
+            c.prev_node()?;
+        }
         Ok(c)
     };
 
@@ -181,9 +185,13 @@ fn edit_level(
             let Some((key, _)) = edits.get(next_edit) else {
                 break;
             };
+            // Jump to the next window when it starts past the node after this
+            // one (first keys order the nodes of a level).
             let target = window_start(key)?;
-            let mut following = cursor.clone();
-            if following.next_node()? && target.position() > following.position() {
+            if cursor
+                .next_node_first_key()
+                .is_some_and(|next| target.node().1.first_key() > next)
+            {
                 cursor = target;
                 continue;
             }
