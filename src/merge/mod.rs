@@ -20,7 +20,7 @@ use crate::object::{Id, Value};
 use crate::repo::{read_value, tree_of};
 use crate::store::Reader;
 use crate::tree::{self, NewObjects, ObjectRead, Overlay, ValRef};
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashSet};
 
 /// What happened to one key the merge touched.
 #[derive(Debug, Clone, PartialEq)]
@@ -87,62 +87,49 @@ pub fn merge_trees(
     times: &dyn ChangeTimes,
     max_value: u64,
 ) -> Result<TreeMerge> {
-    let ours_changes: HashMap<String, tree::Change> = tree::diff(r, base_tree, ours_tree)?
-        .into_iter()
-        .map(|c| (c.key.clone(), c))
-        .collect();
     let mut new = NewObjects::default();
     let mut keys = Vec::new();
     let mut edits: BTreeMap<String, Option<ValRef>> = BTreeMap::new();
+    // Only the keys their side changed need a decision; for each, our value
+    // (looked up along a path the diff mostly read already) tells whether we
+    // changed it too. Keys only we changed are already in our tree.
     for c in tree::diff(r, base_tree, theirs_tree)? {
-        let (ours, action, result) = match ours_changes.get(&c.key) {
-            None => {
-                edits.insert(c.key.clone(), c.new.clone());
-                (c.old.clone(), KeyAction::TakeTheirs, c.new.clone())
-            }
+        let ours = tree::get(r, &ours_tree, &c.key)?;
+        let (action, result) = if ours == c.old {
+            edits.insert(c.key.clone(), c.new.clone());
+            (KeyAction::TakeTheirs, c.new.clone())
+        } else if ours == c.new && !counts_both(r, attrs, &c.key, &c.new)? {
             // The same change on both sides is taken once, except by a
             // counter: two increments of 1 are an increment of 2.
-            Some(o) if o.new == c.new && !counts_both(r, attrs, &c.key, &c.new)? => {
-                (o.new.clone(), KeyAction::Same, c.new.clone())
-            }
-            Some(o) => {
-                let strategy = attrs.strategy_for(&c.key);
-                let decode = |v: &Option<ValRef>| v.as_ref().map(|v| read_value(r, v)).transpose();
-                let (bv, ov, tv) = (decode(&c.old)?, decode(&o.new)?, decode(&c.new)?);
-                let sides = Sides {
-                    base: bv.as_ref(),
-                    ours: ov.as_ref(),
-                    theirs: tv.as_ref(),
-                    ours_changed: if strategy.value == Strategy::Lww {
-                        times.ours(&c.key)?
-                    } else {
-                        None
-                    },
-                    theirs_changed: if strategy.value == Strategy::Lww {
-                        times.theirs(&c.key)?
-                    } else {
-                        None
-                    },
-                };
-                match resolve(strategy.value, &sides) {
-                    Outcome::Value(v) => {
-                        let vref =
-                            store(v.as_ref(), max_value, &mut new, &o.new, &c.new, &ov, &tv)?;
-                        if vref != o.new {
-                            edits.insert(c.key.clone(), vref.clone());
-                        }
-                        (o.new.clone(), KeyAction::Resolved { strategy }, vref)
+            (KeyAction::Same, c.new.clone())
+        } else {
+            let strategy = attrs.strategy_for(&c.key);
+            let decode = |v: &Option<ValRef>| v.as_ref().map(|v| read_value(r, v)).transpose();
+            let (bv, ov, tv) = (decode(&c.old)?, decode(&ours)?, decode(&c.new)?);
+            let lww = strategy.value == Strategy::Lww;
+            let sides = Sides {
+                base: bv.as_ref(),
+                ours: ov.as_ref(),
+                theirs: tv.as_ref(),
+                ours_changed: if lww { times.ours(&c.key)? } else { None },
+                theirs_changed: if lww { times.theirs(&c.key)? } else { None },
+            };
+            match resolve(strategy.value, &sides) {
+                Outcome::Value(v) => {
+                    let vref = store(v.as_ref(), max_value, &mut new, &ours, &c.new, &ov, &tv)?;
+                    if vref != ours {
+                        edits.insert(c.key.clone(), vref.clone());
                     }
-                    Outcome::Conflict { kind, reason } => (
-                        o.new.clone(),
-                        KeyAction::Conflict {
-                            strategy,
-                            kind,
-                            reason,
-                        },
-                        o.new.clone(),
-                    ),
+                    (KeyAction::Resolved { strategy }, vref)
                 }
+                Outcome::Conflict { kind, reason } => (
+                    KeyAction::Conflict {
+                        strategy,
+                        kind,
+                        reason,
+                    },
+                    ours.clone(),
+                ),
             }
         };
         keys.push(KeyMerge {

@@ -64,10 +64,11 @@ pub struct Store {
 /// How a command uses the database: whether it writes, and how much. It sets
 /// the size of redb's page cache, which keeps every page it reads or writes
 /// until full (redb's default is 1 GiB). A command that reads a few thousand
-/// pages once gains nothing from that: the operating system caches the file
-/// anyway, and each cached page is fresh memory the process must fault in, a
-/// cost that grows with the store. Bulk writers do gain: the pages of their
-/// transaction are written many times over before it commits.
+/// pages once gains little from that beyond the top pages of each table: the
+/// operating system caches the file anyway, and each cached page is fresh
+/// memory the process must fault in, a cost that grows with the store. Bulk
+/// writers do gain: the pages of their transaction are written many times over
+/// before it commits.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Access {
     Read,
@@ -83,7 +84,8 @@ impl Access {
 
     fn cache_bytes(self) -> usize {
         match self {
-            Access::Read => 0,
+            // The root and upper branch pages of the tables, read by every lookup.
+            Access::Read => 256 << 10,
             // Room for a small transaction's dirty pages (half of the cache).
             Access::Write => 2 << 20,
             Access::Bulk => 32 << 20,
