@@ -2,7 +2,6 @@
 
 use super::Ctx;
 use super::output::print_json;
-use anyhow::Context as _;
 use clap::Args;
 use kvgit::Error;
 use kvgit::ops::parse_batch_line;
@@ -96,50 +95,50 @@ pub fn batch(ctx: &Ctx, args: BatchArgs) -> anyhow::Result<i32> {
     let repo = ctx.open_bulk()?;
     let attrs = repo.attributes(Default::default())?;
     let rule_type = |key: &str| attrs.type_for(&ctx.key(key)).map(|d| d.value);
-    let mut ops = Vec::new();
-    for (n, line) in reader.lines().enumerate() {
+    let mut ops = reader.lines().enumerate().filter_map(|(n, line)| {
         let line = match line {
             Ok(l) => l,
             Err(e) if e.kind() == std::io::ErrorKind::InvalidData => {
-                return Err(Error::Usage(format!("line {}: not valid UTF-8", n + 1)).into());
+                return Some(Err(Error::Usage(format!(
+                    "line {}: not valid UTF-8",
+                    n + 1
+                ))));
             }
-            Err(e) => return Err(e).context("cannot read the batch input"),
+            Err(e) => {
+                return Some(Err(Error::Io(format!("cannot read the batch input: {e}"))));
+            }
         };
-        let op = parse_batch_line(&line, &rule_type)
-            .map_err(|e| Error::Usage(format!("line {}: {e}", n + 1)))?;
-        if let Some(mut op) = op {
-            match &mut op {
-                kvgit::ops::Op::Set { key, .. }
-                | kvgit::ops::Op::Remove { key }
-                | kvgit::ops::Op::Incr { key, .. } => *key = ctx.key(key),
-            }
-            ops.push(op);
+        match parse_batch_line(&line, &rule_type) {
+            Ok(op) => op.map(|mut op| {
+                match &mut op {
+                    kvgit::ops::Op::Set { key, .. }
+                    | kvgit::ops::Op::Remove { key }
+                    | kvgit::ops::Op::Incr { key, .. } => *key = ctx.key(key),
+                }
+                Ok(op)
+            }),
+            Err(e) => Some(Err(Error::Usage(format!("line {}: {e}", n + 1)))),
         }
-    }
-    let count = ops.len();
+    });
     let mut signature = ctx.signature(&repo)?;
     if let Some(a) = args.author {
         signature.author = a;
     }
     let opts = CommitOptions {
-        message: args.message.unwrap_or_else(|| {
-            format!(
-                "Apply {count} operation{}",
-                if count == 1 { "" } else { "s" }
-            )
-        }),
+        // Empty: "Apply N operations".
+        message: args.message.unwrap_or_default(),
         signature,
         allow_empty: false,
         meta,
         expect_head: args.expect_head,
     };
-    let outcome = repo.batch_on(ops, &opts, args.branch.as_deref())?;
+    let done = repo.batch_on(&mut ops, &opts, args.branch.as_deref())?;
     report(
         ctx,
         &repo,
-        &opts.message,
-        outcome,
-        Some(count),
+        &done.message,
+        done.outcome,
+        Some(done.ops as usize),
         args.branch.as_deref(),
     )
 }
@@ -188,7 +187,7 @@ fn report(
                 println!(
                     "[{} {}] {}",
                     branch.as_deref().unwrap_or("detached HEAD"),
-                    ctx.paint.id(&id.short()),
+                    ctx.paint().id(&id.short()),
                     message.lines().next().unwrap_or("")
                 );
                 if merged {

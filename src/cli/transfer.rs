@@ -115,7 +115,7 @@ pub fn import(ctx: &Ctx, args: ImportArgs) -> anyhow::Result<i32> {
             Some(id) => println!(
                 "Imported {} entries as {}",
                 report.entries,
-                ctx.paint.id(&id.short())
+                ctx.paint().id(&id.short())
             ),
             None => println!("Imported {} entries; nothing changed", report.entries),
         }
@@ -146,6 +146,8 @@ pub fn export(ctx: &Ctx, args: ExportArgs) -> anyhow::Result<i32> {
     let object = !ctx.json && matches!(args.format, FormatArg::Json);
     let bar = progress_bar(ctx);
     let (mut count, mut lossy) = (0u64, false);
+    // A failed write is kept as it is, so that a closed pipe ends quietly.
+    let mut write_error: Option<std::io::Error> = None;
     out.write_all(open.as_bytes())?;
     let mut write = |key: &str, value: Value| -> kvgit::Result<()> {
         let key = ctx.show_key(key);
@@ -166,9 +168,17 @@ pub fn export(ctx: &Ctx, args: ExportArgs) -> anyhow::Result<i32> {
         {
             b.set_position(count);
         }
-        out.write_all(text.as_bytes()).map_err(kvgit::Error::from)
+        out.write_all(text.as_bytes()).map_err(|e| {
+            let stopped = kvgit::Error::Io(format!("cannot write the export: {e}"));
+            write_error = Some(e);
+            stopped
+        })
     };
-    repo.export(rev.as_deref(), &prefix, &mut write)?;
+    let exported = repo.export(rev.as_deref(), &prefix, &mut write);
+    if let Some(e) = write_error {
+        return Err(e.into());
+    }
+    exported?;
     if let Some(b) = &bar {
         b.finish_and_clear();
     }

@@ -132,6 +132,18 @@ pub enum CommitOutcome {
     Conflicts(Vec<String>),
 }
 
+/// What a batch did, how many operations it read, and its commit message.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BatchReport {
+    pub outcome: CommitOutcome,
+    pub ops: u64,
+    pub message: String,
+}
+
+/// Operations or entries applied to the tree at a time by a long batch or
+/// an import: bounds their memory.
+pub(crate) const BATCH: usize = 50_000;
+
 #[derive(Debug, Clone)]
 pub struct CommitOptions {
     pub message: String,
@@ -536,23 +548,37 @@ impl Repo {
     /// Applies `ops` to the current head and commits them, in one write
     /// transaction, ignoring the staging area. Removing a missing key is a no-op.
     pub fn batch(&self, ops: Vec<Op>, opts: &CommitOptions) -> Result<CommitOutcome> {
-        self.batch_on(ops, opts, None)
+        Ok(self
+            .batch_on(&mut ops.into_iter().map(Ok), opts, None)?
+            .outcome)
     }
 
-    /// Like [`Repo::batch`], on branch `branch` (which must exist) instead
-    /// of HEAD: scripts can write to any branch without switching the
-    /// repository's HEAD under other processes.
+    /// Like [`Repo::batch`], reading the operations from `ops` (whose first
+    /// error aborts the batch), on branch `branch` (which must exist) instead
+    /// of HEAD when given: scripts can write to any branch without switching
+    /// the repository's HEAD under other processes. An empty message becomes
+    /// "Apply N operations".
+    ///
+    /// The first `BATCH` operations are read and encoded before the write
+    /// lock is taken, so a batch of that size holds the lock only to apply
+    /// them. A longer input is read and applied `BATCH` operations at a time
+    /// inside the transaction, which holds the lock meanwhile, so memory stays
+    /// bounded however long the input.
     pub fn batch_on(
         &self,
-        ops: Vec<Op>,
+        ops: &mut dyn Iterator<Item = Result<Op>>,
         opts: &CommitOptions,
         branch: Option<&str>,
-    ) -> Result<CommitOutcome> {
+    ) -> Result<BatchReport> {
         let max = self.config.max_value_size();
         let attrs = self.attributes(StrategyFlags::default())?;
         let expected = self.expected_head(opts.expect_head.as_deref())?;
+        let mut next_chunk = |new: &mut NewObjects| -> Result<Vec<(Op, Option<ValRef>)>> {
+            let chunk = ops.take(BATCH).collect::<Result<Vec<Op>>>()?;
+            prepare(chunk, &attrs, max, new)
+        };
         let mut new = NewObjects::default();
-        let prepared = prepare(ops, &attrs, max, &mut new)?;
+        let first = next_chunk(&mut new)?;
         self.store.write(|w| {
             let head = match branch {
                 None => {
@@ -577,38 +603,38 @@ impl Repo {
                 },
                 (e, _) => e,
             })?;
-            if prepared.is_empty() && !opts.allow_empty {
-                return Ok(CommitOutcome::NothingToCommit);
-            }
             let head_tree = tree_of(w, head)?;
-            let mut pending: BTreeMap<String, Option<ValRef>> = BTreeMap::new();
-            for (op, vref) in prepared {
-                let key = op.key().to_string();
-                let next = match op {
-                    Op::Set { .. } => vref,
-                    Op::Remove { .. } => None,
-                    Op::Incr { by, .. } => {
-                        let current = match pending.get(&key) {
-                            Some(v) => v.clone(),
-                            None => tree::get(w, &head_tree, &key)?,
-                        };
-                        let now = current.map(|v| read_value(w, &v)).transpose()?;
-                        let next = increment(&key, now, by)?;
-                        attrs.check_type(&key, next.value_type())?;
-                        Some(encode_value(&next, max, &mut new)?)
-                    }
+            let mut tree = head_tree;
+            let mut count = 0u64;
+            let mut chunk = first;
+            while !chunk.is_empty() {
+                count += chunk.len() as u64;
+                // The chunk's blobs first: an `incr` may read a value set
+                // earlier in the batch.
+                w.put_objects(&std::mem::take(&mut new))?;
+                tree = apply_ops(w, tree, chunk, &attrs, max, &mut new)?;
+                w.put_objects(&std::mem::take(&mut new))?;
+                chunk = next_chunk(&mut new)?;
+            }
+            let mut opts = opts.clone();
+            if opts.message.is_empty() {
+                let s = if count == 1 { "" } else { "s" };
+                opts.message = format!("Apply {count} operation{s}");
+            }
+            let outcome = if tree == head_tree && !opts.allow_empty {
+                CommitOutcome::NothingToCommit
+            } else {
+                let id = match branch {
+                    None => write_commit(w, &new, head, tree, &opts, "batch")?,
+                    Some(b) => commit_to_branch(w, &new, b, head, tree, &opts)?,
                 };
-                pending.insert(key, next);
-            }
-            let tree = tree::apply(w, head_tree, pending, &mut new)?;
-            if tree == head_tree && !opts.allow_empty {
-                return Ok(CommitOutcome::NothingToCommit);
-            }
-            let id = match branch {
-                None => write_commit(w, &new, head, tree, opts, "batch")?,
-                Some(b) => commit_to_branch(w, &new, b, head, tree, opts)?,
+                CommitOutcome::Committed { id, merged: false }
             };
-            Ok(CommitOutcome::Committed { id, merged: false })
+            Ok(BatchReport {
+                outcome,
+                ops: count,
+                message: opts.message,
+            })
         })
     }
 
@@ -809,6 +835,39 @@ fn prepare(
             Ok((op, vref))
         })
         .collect()
+}
+
+/// Applies prepared operations, in order, to the tree at `root`; returns the
+/// new root. An `incr` reads the value the batch gave its key so far, else
+/// the one in the tree.
+fn apply_ops(
+    w: &WriteCtx<'_>,
+    root: Id,
+    ops: Vec<(Op, Option<ValRef>)>,
+    attrs: &Attributes,
+    max: u64,
+    new: &mut NewObjects,
+) -> Result<Id> {
+    let mut pending: BTreeMap<String, Option<ValRef>> = BTreeMap::new();
+    for (op, vref) in ops {
+        let key = op.key().to_string();
+        let next = match op {
+            Op::Set { .. } => vref,
+            Op::Remove { .. } => None,
+            Op::Incr { by, .. } => {
+                let current = match pending.get(&key) {
+                    Some(v) => v.clone(),
+                    None => tree::get(w, &root, &key)?,
+                };
+                let now = current.map(|v| read_value(w, &v)).transpose()?;
+                let next = increment(&key, now, by)?;
+                attrs.check_type(&key, next.value_type())?;
+                Some(encode_value(&next, max, new)?)
+            }
+        };
+        pending.insert(key, next);
+    }
+    tree::apply(w, root, pending, new)
 }
 
 /// Resolves a staged key that the commits since staging also changed, with

@@ -9,7 +9,9 @@
 //! keys, and sorted input (such as an export) only ever touches the right
 //! edge of the tree.
 
-use super::{Repo, Signature, check_expected, encode_value, tree_of, write_commit_with_parents};
+use super::{
+    BATCH, Repo, Signature, check_expected, encode_value, tree_of, write_commit_with_parents,
+};
 use crate::error::{Error, Result};
 use crate::merge::{Attributes, StrategyFlags, state};
 use crate::object::{Id, Value, ValueType, validate_key};
@@ -19,9 +21,6 @@ use crate::tree::{self, NewObjects, ValRef};
 use serde::de::{DeserializeSeed, MapAccess, Visitor};
 use std::collections::BTreeMap;
 use std::io::BufRead;
-
-/// Entries buffered before they are applied to the tree.
-const BATCH: usize = 50_000;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {

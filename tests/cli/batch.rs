@@ -146,6 +146,38 @@ fn a_batch_parse_error_names_the_line_and_commits_nothing() {
 }
 
 #[test]
+fn a_batch_longer_than_one_chunk_is_one_commit() {
+    // Past 50,000 operations a batch is read and applied in chunks inside its
+    // transaction: still one commit, an `incr` sees what earlier chunks set,
+    // and a bad line in a later chunk leaves nothing behind.
+    let env = TestEnv::new();
+    let first = env.commit_kv("k", "v");
+    let mut ops: String = (0..60_000)
+        .map(|i| format!("set n/{i:05} {i} int\n"))
+        .collect();
+    ops.push_str("incr n/00007 5\nrm n/00008\nincr counter 2\n");
+    let doc = env.cmd(&["--json", "batch"]).stdin(&ops).run().json();
+    assert_eq!(doc["operations"], 60_003);
+    assert_eq!(env.log_len(), 2);
+    assert_eq!(env.get("n/00007"), "12\n");
+    assert_eq!(env.get("n/59999"), "59999\n");
+    assert_eq!(env.get("counter"), "2\n");
+    env.run(&["get", "n/00008"]).code(1);
+    assert_eq!(
+        env.json(&["log", "-n", "1"])[0]["message"],
+        "Apply 60003 operations"
+    );
+    let head = env.rev("HEAD");
+    let bad = format!("{ops}set late 1 int\nfrobnicate\n");
+    let msg = env.cmd(&["batch"]).stdin(&bad).run().error(2);
+    assert!(msg.contains("line 60005"), "{msg}");
+    assert_eq!(env.rev("HEAD"), head);
+    env.run(&["get", "late"]).code(1);
+    env.ok(&["fsck"]);
+    assert_ne!(head, first);
+}
+
+#[test]
 fn a_batch_that_cannot_apply_commits_nothing() {
     let env = TestEnv::new();
     let first = env.commit_kv("s", "text");

@@ -87,6 +87,7 @@ impl TestEnv {
             stdin: Vec::new(),
             vars: Vec::new(),
             removed: Vec::new(),
+            close_stdout: false,
         }
     }
 
@@ -191,6 +192,7 @@ pub struct Cmd<'a> {
     stdin: Vec<u8>,
     vars: Vec<(String, OsString)>,
     removed: Vec<String>,
+    close_stdout: bool,
 }
 
 impl Cmd<'_> {
@@ -215,6 +217,14 @@ impl Cmd<'_> {
     /// Leaves a default environment variable out.
     pub fn env_remove(mut self, key: &str) -> Self {
         self.removed.push(key.to_string());
+        self
+    }
+
+    /// Closes the reading end of stdout as soon as the command starts, as
+    /// `kvgit ... | head -1` does once it has its line: from then on every
+    /// write fails with a broken pipe.
+    pub fn close_stdout(mut self) -> Self {
+        self.close_stdout = true;
         self
     }
 
@@ -243,6 +253,9 @@ impl Cmd<'_> {
             .stderr(Stdio::piped())
             .spawn()
             .expect("spawn the kvgit binary");
+        if self.close_stdout {
+            drop(child.stdout.take());
+        }
         let mut stdin = child.stdin.take().expect("stdin is piped");
         let input = self.stdin;
         // A writer thread, so a command that does not read its stdin cannot

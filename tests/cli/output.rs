@@ -252,3 +252,25 @@ fn quiet_prints_only_what_was_asked_for() {
     // Errors are still reported.
     env.run(&["-q", "get", ""]).error(2);
 }
+
+#[test]
+fn a_closed_pipe_ends_output_quietly() {
+    // `kvgit ls | head -1`: once the reader is gone, kvgit stops with exit 0
+    // and says nothing, in text and in JSON. The output is larger than a pipe
+    // buffer, so the write fails even if it started before the reader left.
+    let env = TestEnv::new();
+    let lines: String = (0..1000)
+        .map(|i| format!("set k/{i:04} {}\n", "v".repeat(100)))
+        .collect();
+    env.batch(&lines);
+    for args in [
+        &["ls"][..],
+        &["--json", "ls"],
+        &["export"],
+        &["show", "HEAD"],
+    ] {
+        let out = env.cmd(args).close_stdout().run();
+        out.code(0);
+        assert_eq!(out.stderr, "", "{out}");
+    }
+}
