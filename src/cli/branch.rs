@@ -71,7 +71,7 @@ pub fn branch(ctx: &Ctx, args: BranchArgs) -> anyhow::Result<i32> {
         || args.rename.is_some()
         || args.name.is_some();
     let repo = ctx.open(writes)?;
-    let p = &ctx.paint;
+    let p = ctx.paint();
     if let Some(name) = args.delete.as_ref().or(args.force_delete.as_ref()) {
         let tip = repo.delete_branch(name, args.force_delete.is_some())?;
         if ctx.json {

@@ -7,6 +7,7 @@ use anyhow::Context as _;
 use kvgit::Error;
 pub use kvgit::config::parse_duration;
 use kvgit::repo::{Access, OpenOptions, Repo, Signature};
+use std::cell::OnceCell;
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -14,7 +15,9 @@ use std::time::Duration;
 pub struct Ctx {
     pub json: bool,
     pub quiet: bool,
-    pub paint: Paint,
+    /// `--color`; settled on first use (it may read the config files).
+    color: ColorChoice,
+    paint: OnceCell<Paint>,
     /// The namespace prefix with its trailing `/`, or empty.
     ns: String,
     dir: Option<PathBuf>,
@@ -23,18 +26,6 @@ pub struct Ctx {
 
 impl Ctx {
     pub fn new(g: GlobalArgs) -> anyhow::Result<Ctx> {
-        let choice = match g.color {
-            ColorChoice::Auto => configured_color(g.dir.as_deref()).unwrap_or(ColorChoice::Auto),
-            flag => flag,
-        };
-        let colour = match choice {
-            ColorChoice::Always => true,
-            ColorChoice::Never => false,
-            ColorChoice::Auto => {
-                std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
-                    && std::io::stdout().is_terminal()
-            }
-        };
         let ns = match g.ns.as_deref().map(|s| s.trim_matches('/')) {
             None | Some("") => String::new(),
             Some(prefix) => {
@@ -45,11 +36,36 @@ impl Ctx {
         Ok(Ctx {
             json: g.json,
             quiet: g.quiet,
-            paint: Paint::new(colour && !g.json),
+            color: g.color,
+            paint: OnceCell::new(),
             ns,
             dir: g.dir,
             lock_timeout: parse_duration(&g.lock_timeout)
                 .map_err(|e| Error::Usage(format!("--lock-timeout: {e}")))?,
+        })
+    }
+
+    /// How to colour output: `--color`, else `color.ui`, else colour on a
+    /// terminal unless `NO_COLOR` is set; never with `--json`. Worked out on
+    /// first use, so that commands that print no colour never read the
+    /// config for it.
+    pub fn paint(&self) -> &Paint {
+        self.paint.get_or_init(|| {
+            let choice = match self.color {
+                ColorChoice::Auto => {
+                    configured_color(self.dir.as_deref()).unwrap_or(ColorChoice::Auto)
+                }
+                flag => flag,
+            };
+            let colour = match choice {
+                ColorChoice::Always => true,
+                ColorChoice::Never => false,
+                ColorChoice::Auto => {
+                    std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+                        && std::io::stdout().is_terminal()
+                }
+            };
+            Paint::new(colour && !self.json)
         })
     }
 

@@ -37,7 +37,7 @@ pub fn change_json(ctx: &Ctx, c: &KeyChange) -> serde_json::Value {
 }
 
 pub fn write_changes(ctx: &Ctx, out: &mut impl Write, changes: &[KeyChange]) -> anyhow::Result<()> {
-    let p = &ctx.paint;
+    let p = ctx.paint();
     for c in changes {
         let key = ctx.show_key(&c.key);
         let line = match c.kind() {

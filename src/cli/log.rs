@@ -81,7 +81,7 @@ pub fn log(ctx: &Ctx, args: LogArgs) -> anyhow::Result<i32> {
         return print_json(&list).map(|()| 0);
     }
     let decor = decorations(&repo)?;
-    let p = &ctx.paint;
+    let p = ctx.paint();
     let mut graph = Graph::default();
     let mut out = std::io::stdout().lock();
     for (id, c) in &commits {
@@ -150,7 +150,7 @@ pub fn show(ctx: &Ctx, args: ShowArgs) -> anyhow::Result<i32> {
         let list: Vec<_> = changes.iter().map(|ch| change_json(ctx, ch)).collect();
         return print_json(&json!({"commit": commit_json(&id, &c), "changes": list})).map(|()| 0);
     }
-    let p = &ctx.paint;
+    let p = ctx.paint();
     let mut out = std::io::stdout().lock();
     writeln!(out, "{}", p.id(&format!("commit {}", id.to_hex())))?;
     if c.parents.len() > 1 {

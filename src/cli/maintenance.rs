@@ -191,7 +191,11 @@ fn write_eviction(
         p.low
     )?;
     if let Some(id) = p.commit {
-        writeln!(out, "Recorded as root commit {}", ctx.paint.id(&id.short()))?;
+        writeln!(
+            out,
+            "Recorded as root commit {}",
+            ctx.paint().id(&id.short())
+        )?;
     }
     Ok(())
 }

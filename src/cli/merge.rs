@@ -274,7 +274,7 @@ pub fn run(ctx: &Ctx, args: MergeArgs) -> anyhow::Result<i32> {
             writeln!(out, "{}", explain_table(ctx, &report))?;
         }
     }
-    let p = &ctx.paint;
+    let p = ctx.paint();
     let success = matches!(
         report.outcome,
         MergeOutcome::UpToDate | MergeOutcome::FastForward { .. } | MergeOutcome::Committed(_)
@@ -369,7 +369,7 @@ fn merge_continue(ctx: &Ctx, message: Option<String>) -> anyhow::Result<i32> {
             if ctx.json {
                 print_json(&json!({"committed": true, "id": id.to_hex(), "eviction": eviction}))?;
             } else if !ctx.quiet {
-                println!("Merge committed: {}", ctx.paint.id(&id.short()));
+                println!("Merge committed: {}", ctx.paint().id(&id.short()));
             }
             Ok(0)
         }

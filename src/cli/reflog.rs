@@ -40,7 +40,7 @@ pub fn run(ctx: &Ctx, args: ReflogArgs) -> anyhow::Result<i32> {
         writeln!(
             out,
             "{} {}@{{{i}}}: {}",
-            ctx.paint.id(&id),
+            ctx.paint().id(&id),
             args.name,
             e.message
         )?;

@@ -60,7 +60,7 @@ pub fn run(ctx: &Ctx, args: ResetArgs) -> anyhow::Result<i32> {
         let msg = repo.commit_info(&id)?.message;
         println!(
             "HEAD is now at {} {}",
-            ctx.paint.id(&id.short()),
+            ctx.paint().id(&id.short()),
             msg.lines().next().unwrap_or("")
         );
     }

@@ -180,7 +180,7 @@ fn show(
     writeln!(
         err,
         "Conflict {n} of {total}: {}  [{}]",
-        ctx.paint.bold(ctx.show_key(&c.record.key)),
+        ctx.paint().bold(ctx.show_key(&c.record.key)),
         c.record.kind
     )?;
     writeln!(err, "  {}", c.record.reason)?;
@@ -205,13 +205,14 @@ fn show(
     let textual = |v: Option<&Value>| matches!(v, Some(Value::String(_) | Value::Json(_)));
     if textual(c.ours.as_ref()) && textual(c.theirs.as_ref()) {
         let (a, b) = (text(c.ours.as_ref()) + "\n", text(c.theirs.as_ref()) + "\n");
+        let p = ctx.paint();
         writeln!(err, "ours -> theirs:")?;
         for change in TextDiff::from_lines(a.as_str(), b.as_str()).iter_all_changes() {
             let line = change.to_string_lossy();
             let line = line.trim_end_matches('\n');
             match change.tag() {
-                ChangeTag::Delete => writeln!(err, "{}", ctx.paint.removed(&format!("- {line}")))?,
-                ChangeTag::Insert => writeln!(err, "{}", ctx.paint.added(&format!("+ {line}")))?,
+                ChangeTag::Delete => writeln!(err, "{}", p.removed(&format!("- {line}")))?,
+                ChangeTag::Insert => writeln!(err, "{}", p.added(&format!("+ {line}")))?,
                 ChangeTag::Equal => writeln!(err, "  {line}")?,
             }
         }

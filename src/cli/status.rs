@@ -59,7 +59,7 @@ pub fn run(ctx: &Ctx, args: StatusArgs) -> anyhow::Result<i32> {
         }))?;
         return Ok(code);
     }
-    let p = &ctx.paint;
+    let p = ctx.paint();
     let mut out = std::io::stdout().lock();
     match (&status.head, status.commit) {
         (Head::Branch(b), Some(id)) => {
