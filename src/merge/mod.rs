@@ -57,6 +57,37 @@ impl KeyMerge {
     }
 }
 
+/// The decision for every key their side changed, before a tree is built
+/// (a dry run needs no tree).
+pub struct KeyMerges {
+    pub keys: Vec<KeyMerge>,
+    /// Values the strategies made.
+    pub new: NewObjects,
+    /// What changes in our tree: their values and the resolved ones.
+    edits: BTreeMap<String, Option<ValRef>>,
+    ours_tree: Id,
+}
+
+impl KeyMerges {
+    pub fn conflicts(&self) -> impl Iterator<Item = &KeyMerge> {
+        self.keys.iter().filter(|k| k.is_conflict())
+    }
+
+    /// Applies the decisions to our tree.
+    pub fn into_tree(self, r: &dyn ObjectRead) -> Result<TreeMerge> {
+        let KeyMerges {
+            keys,
+            mut new,
+            edits,
+            ours_tree,
+        } = self;
+        let mut more = NewObjects::default();
+        let tree = tree::apply(&Overlay { base: r, new: &new }, ours_tree, edits, &mut more)?;
+        new.absorb(more);
+        Ok(TreeMerge { tree, keys, new })
+    }
+}
+
 /// The outcome of merging two trees.
 pub struct TreeMerge {
     /// The merged tree, with conflicted keys left at our value.
@@ -87,6 +118,29 @@ pub fn merge_trees(
     times: &dyn ChangeTimes,
     max_value: u64,
 ) -> Result<TreeMerge> {
+    merge_keys(
+        r,
+        base_tree,
+        ours_tree,
+        theirs_tree,
+        attrs,
+        times,
+        max_value,
+    )?
+    .into_tree(r)
+}
+
+/// Decides, key by key, how to merge `theirs_tree` into `ours_tree` from
+/// `base_tree`, without building the merged tree.
+pub fn merge_keys(
+    r: &dyn ObjectRead,
+    base_tree: Id,
+    ours_tree: Id,
+    theirs_tree: Id,
+    attrs: &Attributes,
+    times: &dyn ChangeTimes,
+    max_value: u64,
+) -> Result<KeyMerges> {
     let mut new = NewObjects::default();
     let mut keys = Vec::new();
     let mut edits: BTreeMap<String, Option<ValRef>> = BTreeMap::new();
@@ -141,10 +195,12 @@ pub fn merge_trees(
             action,
         });
     }
-    let mut more = NewObjects::default();
-    let tree = tree::apply(&Overlay { base: r, new: &new }, ours_tree, edits, &mut more)?;
-    new.absorb(more);
-    Ok(TreeMerge { tree, keys, new })
+    Ok(KeyMerges {
+        keys,
+        new,
+        edits,
+        ours_tree,
+    })
 }
 
 /// Whether an equal change on both sides counts twice: only for a key whose

@@ -4,8 +4,8 @@ use super::{Repo, Signature, check_expected, read_value, tree_of, write_commit_w
 use crate::error::{Error, Result};
 use crate::merge::state::{self, ConflictRecord, MergeState, Resolution, StoredValue, valref};
 use crate::merge::{
-    self, Attributes, ChangeTimes, HistoryTimes, KeyAction, Outcome, Sides, Strategy,
-    StrategyFlags, TreeMerge,
+    self, Attributes, ChangeTimes, HistoryTimes, KeyAction, KeyMerges, Outcome, Sides, Strategy,
+    StrategyFlags,
 };
 use crate::object::{Id, Value};
 use crate::refs::{self, Head, Move};
@@ -165,7 +165,7 @@ enum Plan {
     Merge {
         head: Id,
         base_tree: Id,
-        merged: TreeMerge,
+        merged: KeyMerges,
         base_new: NewObjects,
     },
 }
@@ -245,7 +245,7 @@ impl Repo {
                 base: r,
                 new: &base_new,
             };
-            let merged = merge::merge_trees(
+            let merged = merge::merge_keys(
                 &src,
                 base_tree,
                 tree_of(r, Some(head))?,
@@ -306,8 +306,11 @@ impl Repo {
                     base_tree,
                     merged,
                     base_new,
-                    ..
                 } => {
+                    let merged = merged.into_tree(&tree::Overlay {
+                        base: w,
+                        new: &base_new,
+                    })?;
                     let conflicted = merged.conflicts().count() > 0;
                     let message = opts.message.clone().unwrap_or_else(|| {
                         format!("Merge {} into {}", opts.rev, report.ours_label)
