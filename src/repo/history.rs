@@ -6,7 +6,7 @@ use crate::object::{Commit, Id, validate_key};
 use crate::refs;
 use crate::rev;
 use crate::stage::{self, Staged};
-use crate::store::Reader;
+use crate::store::{ReadCtx, Reader};
 use crate::tree;
 use std::collections::{BTreeMap, BinaryHeap, HashMap};
 
@@ -47,7 +47,7 @@ impl Repo {
 
     /// A commit and its key-level changes against its first parent.
     pub fn show(&self, rev: &str) -> Result<(Id, Commit, Vec<KeyChange>)> {
-        self.store.read(|r| {
+        self.store.read_once(|r| {
             let id = rev::resolve(r, rev)?;
             let commit = r.commit(&id)?;
             let parent_tree = tree_of(r, commit.parents.first().copied())?;
@@ -58,7 +58,10 @@ impl Repo {
 
     /// Key-level differences; `prefix` restricts them to a namespace.
     pub fn diff(&self, spec: &DiffSpec, prefix: &str) -> Result<Vec<KeyChange>> {
-        self.store.read(|r| {
+        // Two trees are diffed in one pass that reads each node once; the
+        // working-state forms look staged keys up, which a cache helps.
+        let once = matches!(spec, DiffSpec::Between(..));
+        let run = |r: &ReadCtx| {
             let head_tree = tree_of(r, refs::head_commit(r)?)?;
             let staged: Vec<(String, Staged)> = stage::all(r)?
                 .into_iter()
@@ -78,7 +81,12 @@ impl Repo {
                 }
             };
             decode_changes(r, raw)
-        })
+        };
+        if once {
+            self.store.read_once(run)
+        } else {
+            self.store.read(run)
+        }
     }
 }
 

@@ -271,6 +271,17 @@ impl Store {
 
     /// Runs `f` in one read transaction.
     pub fn read<T>(&self, f: impl FnOnce(&ReadCtx) -> Result<T>) -> Result<T> {
+        self.read_with(NodeCache::default(), f)
+    }
+
+    /// Like [`Store::read`], for a walk that reads each tree node once (the
+    /// diff of two trees): decoded nodes are not kept, so memory follows the
+    /// nodes in use, not every node read (fewer page faults on big stores).
+    pub fn read_once<T>(&self, f: impl FnOnce(&ReadCtx) -> Result<T>) -> Result<T> {
+        self.read_with(NodeCache::off(), f)
+    }
+
+    fn read_with<T>(&self, cache: NodeCache, f: impl FnOnce(&ReadCtx) -> Result<T>) -> Result<T> {
         guarded("reading", || {
             let txn = match &self.handle {
                 Handle::Read(db) => db.begin_read()?,
@@ -284,7 +295,7 @@ impl Store {
                 meta: txn.open_table(META)?,
                 stage: txn.open_table(STAGE)?,
                 reflog: txn.open_table(REFLOG)?,
-                cache: NodeCache::default(),
+                cache,
             };
             f(&ctx)
         })
@@ -431,27 +442,49 @@ pub trait Reader: ObjectRead {
 /// merge reads the paths to the changed keys in three trees) is decoded once.
 /// Bounded: when full it starts over, so that a walk of the whole store (an
 /// import, fsck, export) holds at most `CACHED_NODES` decoded nodes.
-#[derive(Default)]
-struct NodeCache(RefCell<HashMap<Id, Arc<Node>>>);
+struct NodeCache {
+    map: RefCell<HashMap<Id, Arc<Node>>>,
+    capacity: usize,
+}
 
 /// About 4 KiB each decoded: at most 8 MiB.
 const CACHED_NODES: usize = 2048;
 
+impl Default for NodeCache {
+    fn default() -> NodeCache {
+        NodeCache {
+            map: RefCell::default(),
+            capacity: CACHED_NODES,
+        }
+    }
+}
+
 impl NodeCache {
+    /// A cache that keeps nothing.
+    fn off() -> NodeCache {
+        NodeCache {
+            map: RefCell::default(),
+            capacity: 0,
+        }
+    }
+
     fn get(&self, id: &Id) -> Option<Arc<Node>> {
-        self.0.borrow().get(id).cloned()
+        self.map.borrow().get(id).cloned()
     }
 
     fn insert(&self, id: Id, node: Arc<Node>) {
-        let mut map = self.0.borrow_mut();
-        if map.len() >= CACHED_NODES {
+        if self.capacity == 0 {
+            return;
+        }
+        let mut map = self.map.borrow_mut();
+        if map.len() >= self.capacity {
             map.clear();
         }
         map.insert(id, node);
     }
 
     fn remove(&self, id: &Id) {
-        self.0.borrow_mut().remove(id);
+        self.map.borrow_mut().remove(id);
     }
 }
 
