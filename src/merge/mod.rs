@@ -1,7 +1,7 @@
 //! Three-way merge: finding the base, merging trees key by key with the
 //! strategies, and the merge-in-progress state.
 //!
-//! The rule table is written once (`merge_trees`): a key changed on one side
+//! The rule table is written once (`merge_keys`): a key changed on one side
 //! only takes that side; a key changed identically on both sides takes that
 //! value (unless its strategy is `counter`, which adds both changes); a key
 //! changed differently on both goes to its strategy, which yields a value or
@@ -106,28 +106,6 @@ impl TreeMerge {
 pub trait ChangeTimes {
     fn ours(&self, key: &str) -> Result<Option<LastChange>>;
     fn theirs(&self, key: &str) -> Result<Option<LastChange>>;
-}
-
-/// Merges `theirs_tree` into `ours_tree` from `base_tree`.
-pub fn merge_trees(
-    r: &dyn ObjectRead,
-    base_tree: Id,
-    ours_tree: Id,
-    theirs_tree: Id,
-    attrs: &Attributes,
-    times: &dyn ChangeTimes,
-    max_value: u64,
-) -> Result<TreeMerge> {
-    merge_keys(
-        r,
-        base_tree,
-        ours_tree,
-        theirs_tree,
-        attrs,
-        times,
-        max_value,
-    )?
-    .into_tree(r)
 }
 
 /// Decides, key by key, how to merge `theirs_tree` into `ours_tree` from
@@ -299,15 +277,9 @@ pub fn base_tree(
     for &next in rest {
         let inner = base_tree(r, first, next, attrs, new)?;
         let theirs = tree_of(r, Some(next))?;
-        let merged = merge_trees(
-            &Overlay { base: r, new },
-            inner,
-            acc,
-            theirs,
-            attrs,
-            &NoTimes,
-            u64::MAX,
-        )?;
+        let src = Overlay { base: r, new };
+        let merged =
+            merge_keys(&src, inner, acc, theirs, attrs, &NoTimes, u64::MAX)?.into_tree(&src)?;
         // Conflicted keys are already at the first side's value in the tree.
         acc = merged.tree;
         new.absorb(merged.new);
