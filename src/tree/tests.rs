@@ -240,6 +240,42 @@ fn big_keys_respect_the_node_cap() {
     assert_eq!(all_entries(&mem, root), model);
 }
 
+#[test]
+fn edits_at_the_first_entry_of_a_node_match_a_rebuild() {
+    // Entries of 0.8 to 2 KB: two or three fill a node, so many boundaries
+    // are forced by the 4000-byte cap and depend on the entry after them.
+    // Shrinking, growing or deleting the first entry of a node, or inserting
+    // before it, can move the boundary in front of that node.
+    let mem = Mem::default();
+    let key = |i: u32| format!("k/{i:04}/{}", "x".repeat((i as usize * 389) % 1200 + 300));
+    let model: BTreeMap<String, ValRef> =
+        (0..60).map(|i| (key(i * 2), val(i.into(), 500))).collect();
+    let root = build(&mem, &model);
+    for (i, k) in model.keys().enumerate() {
+        let variants: [BTreeMap<String, Option<ValRef>>; 4] = [
+            [(k.clone(), Some(val(1, 20)))].into(),
+            [(k.clone(), Some(val(2, 510)))].into(),
+            [(k.clone(), None)].into(),
+            [(key(i as u32 * 2 + 1), Some(val(3, 300)))].into(),
+        ];
+        for edits in variants {
+            let mut expected = model.clone();
+            for (k, v) in &edits {
+                match v {
+                    Some(v) => expected.insert(k.clone(), v.clone()),
+                    None => expected.remove(k),
+                };
+            }
+            let (edited, _) = edit(&mem, root, &edits);
+            assert_eq!(
+                edited,
+                build(&mem, &expected),
+                "edit {edits:?} of entry {i}"
+            );
+        }
+    }
+}
+
 fn key_strategy() -> impl Strategy<Value = String> {
     // A small key space so edits hit existing keys often; some long keys to
     // exercise the size cap.
