@@ -265,30 +265,6 @@ _kvgit() {
             kvgit__subcmd__help,tag)
                 cmd="kvgit__subcmd__help__subcmd__tag"
                 ;;
-            kvgit__subcmd__help__subcmd__config,get)
-                cmd="kvgit__subcmd__help__subcmd__config__subcmd__get"
-                ;;
-            kvgit__subcmd__help__subcmd__config,list)
-                cmd="kvgit__subcmd__help__subcmd__config__subcmd__list"
-                ;;
-            kvgit__subcmd__help__subcmd__config,rule)
-                cmd="kvgit__subcmd__help__subcmd__config__subcmd__rule"
-                ;;
-            kvgit__subcmd__help__subcmd__config,set)
-                cmd="kvgit__subcmd__help__subcmd__config__subcmd__set"
-                ;;
-            kvgit__subcmd__help__subcmd__config,unset)
-                cmd="kvgit__subcmd__help__subcmd__config__subcmd__unset"
-                ;;
-            kvgit__subcmd__help__subcmd__config__subcmd__rule,add)
-                cmd="kvgit__subcmd__help__subcmd__config__subcmd__rule__subcmd__add"
-                ;;
-            kvgit__subcmd__help__subcmd__config__subcmd__rule,list)
-                cmd="kvgit__subcmd__help__subcmd__config__subcmd__rule__subcmd__list"
-                ;;
-            kvgit__subcmd__help__subcmd__config__subcmd__rule,remove)
-                cmd="kvgit__subcmd__help__subcmd__config__subcmd__rule__subcmd__remove"
-                ;;
             *)
                 ;;
         esac
@@ -326,12 +302,28 @@ _kvgit() {
             return 0
             ;;
         kvgit__subcmd__batch)
-            opts="-m -b -C -q -h --message --file --author --meta --expect-head --branch --json --color --quiet --ns --lock-timeout --help"
+            opts="-C -q -m -b -h --json --color --quiet --ns --lock-timeout --message --file --author --meta --expect-head --branch --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                -C)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --ns)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --lock-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --message)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -364,6 +356,20 @@ _kvgit() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        kvgit__subcmd__branch)
+            opts="-C -q -d -D -m -h --json --color --quiet --ns --lock-timeout --delete --move --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
                 -C)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -380,20 +386,6 @@ _kvgit() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                *)
-                    COMPREPLY=()
-                    ;;
-            esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-            return 0
-            ;;
-        kvgit__subcmd__branch)
-            opts="-d -D -m -C -q -h --delete --move --json --color --quiet --ns --lock-timeout --help"
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
-                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-                return 0
-            fi
-            case "${prev}" in
                 --delete)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -414,6 +406,20 @@ _kvgit() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        kvgit__subcmd__check__subcmd__attr)
+            opts="-C -q -s -X -h --json --color --quiet --ns --lock-timeout --strategy --default-strategy --force-strategy --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
                 -C)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -430,20 +436,6 @@ _kvgit() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                *)
-                    COMPREPLY=()
-                    ;;
-            esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-            return 0
-            ;;
-        kvgit__subcmd__check__subcmd__attr)
-            opts="-s -X -C -q -h --strategy --default-strategy --force-strategy --json --color --quiet --ns --lock-timeout --help"
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
-                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-                return 0
-            fi
-            case "${prev}" in
                 --strategy)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -464,22 +456,6 @@ _kvgit() {
                     COMPREPLY=($(compgen -W "conflict ours theirs lww counter max min union json" -- "${cur}"))
                     return 0
                     ;;
-                -C)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --color)
-                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
-                    return 0
-                    ;;
-                --ns)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --lock-timeout)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -488,7 +464,7 @@ _kvgit() {
             return 0
             ;;
         kvgit__subcmd__checkout)
-            opts="-C -q -h --discard-changes --json --color --quiet --ns --lock-timeout --help"
+            opts="-C -q -h --json --color --quiet --ns --lock-timeout --discard-changes --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -518,12 +494,28 @@ _kvgit() {
             return 0
             ;;
         kvgit__subcmd__commit)
-            opts="-m -C -q -h --message --author --allow-empty --meta --expect-head --json --color --quiet --ns --lock-timeout --help"
+            opts="-C -q -m -h --json --color --quiet --ns --lock-timeout --message --author --allow-empty --meta --expect-head --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                -C)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --ns)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --lock-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --message)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -541,22 +533,6 @@ _kvgit() {
                     return 0
                     ;;
                 --expect-head)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                -C)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --color)
-                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
-                    return 0
-                    ;;
-                --ns)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --lock-timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -598,7 +574,7 @@ _kvgit() {
             return 0
             ;;
         kvgit__subcmd__config)
-            opts="-C -q -h --global --json --color --quiet --ns --lock-timeout --help get set unset list rule help"
+            opts="-C -q -h --json --color --quiet --ns --lock-timeout --global --help get set unset list rule help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -628,7 +604,7 @@ _kvgit() {
             return 0
             ;;
         kvgit__subcmd__config__subcmd__get)
-            opts="-C -q -h --global --json --color --quiet --ns --lock-timeout --help"
+            opts="-C -q -h --json --color --quiet --ns --lock-timeout --global --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -798,7 +774,7 @@ _kvgit() {
             return 0
             ;;
         kvgit__subcmd__config__subcmd__list)
-            opts="-C -q -h --global --json --color --quiet --ns --lock-timeout --help"
+            opts="-C -q -h --json --color --quiet --ns --lock-timeout --global --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -828,7 +804,7 @@ _kvgit() {
             return 0
             ;;
         kvgit__subcmd__config__subcmd__rule)
-            opts="-C -q -h --global --json --color --quiet --ns --lock-timeout --help add list remove help"
+            opts="-C -q -h --json --color --quiet --ns --lock-timeout --global --help add list remove help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -858,7 +834,7 @@ _kvgit() {
             return 0
             ;;
         kvgit__subcmd__config__subcmd__rule__subcmd__add)
-            opts="-C -q -h --type --merge --gc --global --json --color --quiet --ns --lock-timeout --help"
+            opts="-C -q -h --type --merge --gc --json --color --quiet --ns --lock-timeout --global --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -970,7 +946,7 @@ _kvgit() {
             return 0
             ;;
         kvgit__subcmd__config__subcmd__rule__subcmd__list)
-            opts="-C -q -h --global --json --color --quiet --ns --lock-timeout --help"
+            opts="-C -q -h --json --color --quiet --ns --lock-timeout --global --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1000,7 +976,7 @@ _kvgit() {
             return 0
             ;;
         kvgit__subcmd__config__subcmd__rule__subcmd__remove)
-            opts="-C -q -h --global --json --color --quiet --ns --lock-timeout --help"
+            opts="-C -q -h --json --color --quiet --ns --lock-timeout --global --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1030,7 +1006,7 @@ _kvgit() {
             return 0
             ;;
         kvgit__subcmd__config__subcmd__set)
-            opts="-C -q -h --global --json --color --quiet --ns --lock-timeout --help"
+            opts="-C -q -h --json --color --quiet --ns --lock-timeout --global --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1060,7 +1036,7 @@ _kvgit() {
             return 0
             ;;
         kvgit__subcmd__config__subcmd__unset)
-            opts="-C -q -h --global --json --color --quiet --ns --lock-timeout --help"
+            opts="-C -q -h --json --color --quiet --ns --lock-timeout --global --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1120,7 +1096,7 @@ _kvgit() {
             return 0
             ;;
         kvgit__subcmd__diff)
-            opts="-C -q -h --stat --name-only --exit-code --json --color --quiet --ns --lock-timeout --help"
+            opts="-C -q -h --json --color --quiet --ns --lock-timeout --stat --name-only --exit-code --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1150,16 +1126,12 @@ _kvgit() {
             return 0
             ;;
         kvgit__subcmd__export)
-            opts="-C -q -h --format --json --color --quiet --ns --lock-timeout --help"
+            opts="-C -q -h --json --color --quiet --ns --lock-timeout --format --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --format)
-                    COMPREPLY=($(compgen -W "json jsonl" -- "${cur}"))
-                    return 0
-                    ;;
                 -C)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1174,6 +1146,10 @@ _kvgit() {
                     ;;
                 --lock-timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -W "json jsonl" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -1214,12 +1190,28 @@ _kvgit() {
             return 0
             ;;
         kvgit__subcmd__gc)
-            opts="-C -q -h --prune-older-than --dry-run --expire-reflog --high-water --low-water --protect --json --color --quiet --ns --lock-timeout --help"
+            opts="-C -q -h --json --color --quiet --ns --lock-timeout --prune-older-than --dry-run --expire-reflog --high-water --low-water --protect --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                -C)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --ns)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --lock-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --prune-older-than)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1237,22 +1229,6 @@ _kvgit() {
                     return 0
                     ;;
                 --protect)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                -C)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --color)
-                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
-                    return 0
-                    ;;
-                --ns)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --lock-timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1294,20 +1270,12 @@ _kvgit() {
             return 0
             ;;
         kvgit__subcmd__get)
-            opts="-C -q -h --at --committed --pretty --side --json --color --quiet --ns --lock-timeout --help"
+            opts="-C -q -h --json --color --quiet --ns --lock-timeout --at --committed --pretty --side --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --at)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --side)
-                    COMPREPLY=($(compgen -W "ours theirs base" -- "${cur}"))
-                    return 0
-                    ;;
                 -C)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1322,6 +1290,14 @@ _kvgit() {
                     ;;
                 --lock-timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --at)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --side)
+                    COMPREPLY=($(compgen -W "ours theirs base" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -1430,120 +1406,8 @@ _kvgit() {
             return 0
             ;;
         kvgit__subcmd__help__subcmd__config)
-            opts="get set unset list rule"
+            opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
-                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-                return 0
-            fi
-            case "${prev}" in
-                *)
-                    COMPREPLY=()
-                    ;;
-            esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-            return 0
-            ;;
-        kvgit__subcmd__help__subcmd__config__subcmd__get)
-            opts=""
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
-                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-                return 0
-            fi
-            case "${prev}" in
-                *)
-                    COMPREPLY=()
-                    ;;
-            esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-            return 0
-            ;;
-        kvgit__subcmd__help__subcmd__config__subcmd__list)
-            opts=""
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
-                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-                return 0
-            fi
-            case "${prev}" in
-                *)
-                    COMPREPLY=()
-                    ;;
-            esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-            return 0
-            ;;
-        kvgit__subcmd__help__subcmd__config__subcmd__rule)
-            opts="add list remove"
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
-                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-                return 0
-            fi
-            case "${prev}" in
-                *)
-                    COMPREPLY=()
-                    ;;
-            esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-            return 0
-            ;;
-        kvgit__subcmd__help__subcmd__config__subcmd__rule__subcmd__add)
-            opts=""
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
-                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-                return 0
-            fi
-            case "${prev}" in
-                *)
-                    COMPREPLY=()
-                    ;;
-            esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-            return 0
-            ;;
-        kvgit__subcmd__help__subcmd__config__subcmd__rule__subcmd__list)
-            opts=""
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
-                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-                return 0
-            fi
-            case "${prev}" in
-                *)
-                    COMPREPLY=()
-                    ;;
-            esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-            return 0
-            ;;
-        kvgit__subcmd__help__subcmd__config__subcmd__rule__subcmd__remove)
-            opts=""
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
-                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-                return 0
-            fi
-            case "${prev}" in
-                *)
-                    COMPREPLY=()
-                    ;;
-            esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-            return 0
-            ;;
-        kvgit__subcmd__help__subcmd__config__subcmd__set)
-            opts=""
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
-                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-                return 0
-            fi
-            case "${prev}" in
-                *)
-                    COMPREPLY=()
-                    ;;
-            esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-            return 0
-            ;;
-        kvgit__subcmd__help__subcmd__config__subcmd__unset)
-            opts=""
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -1878,28 +1742,12 @@ _kvgit() {
             return 0
             ;;
         kvgit__subcmd__import)
-            opts="-m -C -q -h --format --message --expect-head --json --color --quiet --ns --lock-timeout --help"
+            opts="-C -q -m -h --json --color --quiet --ns --lock-timeout --format --message --expect-head --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --format)
-                    COMPREPLY=($(compgen -W "json jsonl" -- "${cur}"))
-                    return 0
-                    ;;
-                --message)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                -m)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --expect-head)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 -C)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1913,6 +1761,22 @@ _kvgit() {
                     return 0
                     ;;
                 --lock-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -W "json jsonl" -- "${cur}"))
+                    return 0
+                    ;;
+                --message)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -m)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --expect-head)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1954,20 +1818,12 @@ _kvgit() {
             return 0
             ;;
         kvgit__subcmd__init)
-            opts="-b -C -q -h --initial-branch --json --color --quiet --ns --lock-timeout --help"
+            opts="-C -q -b -h --json --color --quiet --ns --lock-timeout --initial-branch --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --initial-branch)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                -b)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 -C)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1981,6 +1837,14 @@ _kvgit() {
                     return 0
                     ;;
                 --lock-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --initial-branch)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -b)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1992,20 +1856,12 @@ _kvgit() {
             return 0
             ;;
         kvgit__subcmd__log)
-            opts="-n -C -q -h --max-count --oneline --graph --json --color --quiet --ns --lock-timeout --help"
+            opts="-C -q -n -h --json --color --quiet --ns --lock-timeout --max-count --oneline --graph --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --max-count)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                -n)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 -C)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -2019,6 +1875,14 @@ _kvgit() {
                     return 0
                     ;;
                 --lock-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-count)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -n)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2030,16 +1894,12 @@ _kvgit() {
             return 0
             ;;
         kvgit__subcmd__ls)
-            opts="-l -C -q -h --at --long --json --color --quiet --ns --lock-timeout --help"
+            opts="-C -q -l -h --json --color --quiet --ns --lock-timeout --at --long --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --at)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 -C)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -2056,6 +1916,10 @@ _kvgit() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --at)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -2064,12 +1928,28 @@ _kvgit() {
             return 0
             ;;
         kvgit__subcmd__merge)
-            opts="-m -s -X -C -q -h --message --strategy --default-strategy --force-strategy --no-commit --ff-only --no-ff --dry-run --atomic --explain --expect-head --continue --abort --json --color --quiet --ns --lock-timeout --help"
+            opts="-C -q -m -s -X -h --json --color --quiet --ns --lock-timeout --message --strategy --default-strategy --force-strategy --no-commit --ff-only --no-ff --dry-run --atomic --explain --expect-head --continue --abort --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                -C)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --ns)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --lock-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --message)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -2099,22 +1979,6 @@ _kvgit() {
                     return 0
                     ;;
                 --expect-head)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                -C)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --color)
-                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
-                    return 0
-                    ;;
-                --ns)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --lock-timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2156,16 +2020,12 @@ _kvgit() {
             return 0
             ;;
         kvgit__subcmd__reset)
-            opts="-C -q -h --hard --soft --expect-head --json --color --quiet --ns --lock-timeout --help"
+            opts="-C -q -h --json --color --quiet --ns --lock-timeout --hard --soft --expect-head --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --expect-head)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 -C)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -2182,6 +2042,10 @@ _kvgit() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --expect-head)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -2190,12 +2054,28 @@ _kvgit() {
             return 0
             ;;
         kvgit__subcmd__resolve)
-            opts="-t -i -C -q -h --all --ours --theirs --base --delete --value --type --strategy --list --from-file --interactive --record --script --json --color --quiet --ns --lock-timeout --help"
+            opts="-C -q -t -i -h --json --color --quiet --ns --lock-timeout --all --ours --theirs --base --delete --value --type --strategy --list --from-file --interactive --record --script --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                -C)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --ns)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --lock-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --value)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -2217,22 +2097,6 @@ _kvgit() {
                     return 0
                     ;;
                 --record)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                -C)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --color)
-                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
-                    return 0
-                    ;;
-                --ns)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --lock-timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2346,7 +2210,7 @@ _kvgit() {
             return 0
             ;;
         kvgit__subcmd__status)
-            opts="-C -q -h --exit-code --json --color --quiet --ns --lock-timeout --help"
+            opts="-C -q -h --json --color --quiet --ns --lock-timeout --exit-code --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2376,7 +2240,7 @@ _kvgit() {
             return 0
             ;;
         kvgit__subcmd__switch)
-            opts="-c -C -q -h --create --discard-changes --json --color --quiet --ns --lock-timeout --help"
+            opts="-C -q -c -h --json --color --quiet --ns --lock-timeout --create --discard-changes --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2406,20 +2270,12 @@ _kvgit() {
             return 0
             ;;
         kvgit__subcmd__tag)
-            opts="-d -C -q -h --delete --json --color --quiet --ns --lock-timeout --help"
+            opts="-C -q -d -h --json --color --quiet --ns --lock-timeout --delete --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --delete)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                -d)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 -C)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -2433,6 +2289,14 @@ _kvgit() {
                     return 0
                     ;;
                 --lock-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --delete)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -d)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -63,7 +63,7 @@ pub fn strategy_parser() -> impl clap::builder::TypedValueParser<Value = Strateg
         .map(|s| s.parse::<Strategy>().expect("every listed name parses"))
 }
 
-/// The strategy choices of one command (merge, and check-attr's preview).
+// The strategy choices of one command (merge, and check-attr's preview).
 #[derive(Debug, Args)]
 pub struct StrategyArgs {
     /// Use strategy S for keys matching GLOB (repeatable; the last match wins)

@@ -103,14 +103,17 @@ impl From<TypeArg> for kvgit::object::ValueType {
     }
 }
 
+// Each subcommand's arguments are built only when it is the one invoked:
+// building all of them took 0.4 ms of every command's start-up.
 #[derive(Debug, Subcommand)]
+#[command(defer = true)]
 pub enum Command {
     /// Create a repository
     Init(init::InitArgs),
     /// Read and write settings
     Config(config_cmd::ConfigArgs),
-    /// Stage a value for a key
-    Set(set::SetArgs),
+    #[command(flatten)]
+    Set(SetCommand),
     /// Print the value of a key
     Get(get::GetArgs),
     /// Stage the removal of keys
@@ -166,6 +169,16 @@ pub enum Command {
     GenerateDocs(GenerateDocsArgs),
 }
 
+/// `set` is built with the command line, not deferred: its own `--json` (the
+/// `--type json` shorthand) takes the place of the global `--json`, and clap
+/// adds the global flags to a deferred subcommand before its own arguments,
+/// which would give it two `json` arguments.
+#[derive(Debug, Subcommand)]
+pub enum SetCommand {
+    /// Stage a value for a key
+    Set(set::SetArgs),
+}
+
 #[derive(Debug, Args)]
 pub struct GenerateDocsArgs {
     /// The directory to write completions/ and man/ into
@@ -184,7 +197,7 @@ pub fn run(cli: Cli) -> anyhow::Result<i32> {
     match cli.command {
         Command::Init(a) => init::run(&ctx, a),
         Command::Config(a) => config_cmd::run(&ctx, a),
-        Command::Set(a) => set::set(&ctx, a),
+        Command::Set(SetCommand::Set(a)) => set::set(&ctx, a),
         Command::Get(a) => get::get(&ctx, a),
         Command::Rm(a) => set::rm(&ctx, a),
         Command::Incr(a) => set::incr(&ctx, a),
