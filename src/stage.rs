@@ -8,6 +8,7 @@ use crate::error::{Error, Result};
 use crate::object::Id;
 use crate::store::{Reader, WriteCtx};
 use crate::tree::ValRef;
+use bytes::Bytes;
 
 const BASE_KEY: &str = "stage.base";
 
@@ -43,7 +44,7 @@ impl Staged {
             [0, 0, rest @ ..] if rest.len() >= 4 => {
                 let len = u32::from_be_bytes(rest[..4].try_into().expect("4 bytes")) as usize;
                 let v = rest.get(4..).filter(|v| v.len() == len).ok_or_else(bad)?;
-                Ok(Staged::Set(ValRef::Inline(v.to_vec())))
+                Ok(Staged::Set(ValRef::Inline(Bytes::copy_from_slice(v))))
             }
             [0, 1, rest @ ..] if rest.len() == 40 => Ok(Staged::Set(ValRef::Blob {
                 id: Id(rest[..32].try_into().expect("32 bytes")),
@@ -111,8 +112,8 @@ mod tests {
     fn staged_changes_round_trip_and_reject_damage() {
         for s in [
             Staged::Remove,
-            Staged::Set(ValRef::Inline(vec![1, 2, 3])),
-            Staged::Set(ValRef::Inline(vec![])),
+            Staged::Set(ValRef::Inline(vec![1, 2, 3].into())),
+            Staged::Set(ValRef::Inline(Bytes::new())),
             Staged::Set(ValRef::Blob {
                 id: Id::of(b"b"),
                 len: 9000,

@@ -32,7 +32,7 @@ pub enum StoredValue {
 impl From<&ValRef> for StoredValue {
     fn from(v: &ValRef) -> StoredValue {
         match v {
-            ValRef::Inline(b) => StoredValue::Inline(b.clone()),
+            ValRef::Inline(b) => StoredValue::Inline(b.to_vec()),
             ValRef::Blob { id, len } => StoredValue::Blob(*id, *len),
         }
     }
@@ -41,7 +41,7 @@ impl From<&ValRef> for StoredValue {
 impl From<&StoredValue> for ValRef {
     fn from(v: &StoredValue) -> ValRef {
         match v {
-            StoredValue::Inline(b) => ValRef::Inline(b.clone()),
+            StoredValue::Inline(b) => ValRef::Inline(b.clone().into()),
             StoredValue::Blob(id, len) => ValRef::Blob { id: *id, len: *len },
         }
     }

@@ -43,7 +43,7 @@ fn add(new: &mut NewObjects, obj: Vec<u8>) -> Id {
 /// Stores an encoded value: inline if small, else as blob objects added to `new`.
 pub fn store_value(encoded: Vec<u8>, new: &mut NewObjects) -> ValRef {
     if encoded.len() <= super::node::INLINE_MAX {
-        return ValRef::Inline(encoded);
+        return ValRef::Inline(encoded.into());
     }
     let len = encoded.len() as u64;
     let id = if encoded.len() <= BLOB_CHUNK {
@@ -72,7 +72,7 @@ fn raw_data(id: &Id, obj: &[u8]) -> Result<Vec<u8>> {
 /// The encoded value a leaf entry refers to.
 pub fn read_value_bytes(src: &dyn ObjectRead, vref: &ValRef) -> Result<Vec<u8>> {
     let (id, len) = match vref {
-        ValRef::Inline(bytes) => return Ok(bytes.clone()),
+        ValRef::Inline(bytes) => return Ok(bytes.to_vec()),
         ValRef::Blob { id, len } => (id, *len),
     };
     let obj = src.blob(id)?;

@@ -12,6 +12,7 @@
 
 use crate::error::{Error, Result};
 use crate::object::Id;
+use bytes::Bytes;
 use sha2::{Digest, Sha256};
 
 pub const NODE_FORMAT: u8 = 1;
@@ -29,8 +30,9 @@ pub const INLINE_MAX: usize = 512;
 /// Where a leaf entry's value lives.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ValRef {
-    /// The encoded value itself.
-    Inline(Vec<u8>),
+    /// The encoded value itself: a slice of the node it was read from, so
+    /// that decoding a node and copying its entries allocate nothing per value.
+    Inline(Bytes),
     /// A blob object holding the encoded value, `len` bytes long.
     Blob { id: Id, len: u64 },
 }
@@ -147,6 +149,7 @@ impl Node {
     /// Decodes and checks a node: format, layout and strictly increasing keys.
     pub fn decode(id: &Id, bytes: &[u8]) -> Result<Node> {
         let corrupt = |why: &str| Error::Corrupt(format!("tree node {}: {why}", id.short()));
+        let shared = Bytes::copy_from_slice(bytes);
         let mut r = Reader { bytes, pos: 0 };
         let head = r
             .take(HEADER_LEN)
@@ -167,10 +170,10 @@ impl Node {
                 match r.take(1).ok_or_else(|| corrupt("truncated entry"))?[0] {
                     0 => {
                         let vlen = r.u16().ok_or_else(|| corrupt("truncated value length"))?;
-                        let v = r
-                            .take(vlen as usize)
+                        let start = r.pos;
+                        r.take(vlen as usize)
                             .ok_or_else(|| corrupt("truncated value"))?;
-                        Payload::Value(ValRef::Inline(v.to_vec()))
+                        Payload::Value(ValRef::Inline(shared.slice(start..r.pos)))
                     }
                     1 => {
                         let id = r.id().ok_or_else(|| corrupt("truncated blob id"))?;
@@ -249,7 +252,7 @@ mod tests {
             entries: vec![
                 Entry {
                     key: "a".into(),
-                    payload: Payload::Value(ValRef::Inline(vec![0x92, 0x01, 0x05])),
+                    payload: Payload::Value(ValRef::Inline(vec![0x92, 0x01, 0x05].into())),
                 },
                 Entry {
                     key: "b".into(),
@@ -334,7 +337,7 @@ mod tests {
             .filter(|i| {
                 let e = Entry {
                     key: format!("user/{i:08}"),
-                    payload: Payload::Value(ValRef::Inline(vec![0; 96])),
+                    payload: Payload::Value(ValRef::Inline(vec![0; 96].into())),
                 };
                 is_boundary(0, &e, 1000, 10)
             })

@@ -51,7 +51,7 @@ impl ObjectRead for Mem {
 }
 
 fn val(n: u64, width: usize) -> ValRef {
-    ValRef::Inline(format!("{n:0width$}").into_bytes())
+    ValRef::Inline(format!("{n:0width$}").into_bytes().into())
 }
 
 fn build(mem: &Mem, model: &BTreeMap<String, ValRef>) -> Id {
@@ -231,7 +231,7 @@ fn big_keys_respect_the_node_cap() {
         .map(|i| {
             (
                 format!("{i:04}{}", "k".repeat(1000)),
-                ValRef::Inline(vec![1; 512]),
+                ValRef::Inline(vec![1; 512].into()),
             )
         })
         .collect();
