@@ -99,7 +99,7 @@ impl TreeBuilder {
         self.push_at(
             0,
             Entry {
-                key,
+                key: key.into(),
                 payload: Payload::Value(value),
             },
             new,
@@ -129,7 +129,7 @@ impl TreeBuilder {
     }
 
     fn emit(&mut self, i: usize, node: Node, new: &mut NewObjects) {
-        let key = node.first_key().to_string();
+        let key = node.first_key_shared();
         let id = new.add_node(node);
         let entry = Entry {
             key,

@@ -4,6 +4,7 @@
 use super::{Entry, Node, ObjectRead};
 use crate::error::Result;
 use crate::object::Id;
+use bytestring::ByteString;
 use std::sync::Arc;
 
 #[derive(Clone)]
@@ -45,13 +46,13 @@ impl<'a> Cursor<'a> {
         let (mut id, mut node) = (root, node);
         loop {
             if node.level == floor {
-                let idx = node.entries.partition_point(|e| e.key.as_str() < key);
+                let idx = node.entries.partition_point(|e| &*e.key < key);
                 cursor.frames.push(Frame { id, node, idx });
                 break;
             }
             let idx = node
                 .entries
-                .partition_point(|e| e.key.as_str() <= key)
+                .partition_point(|e| &*e.key <= key)
                 .saturating_sub(1);
             let child = node.entries[idx]
                 .child()
@@ -161,11 +162,11 @@ impl<'a> Cursor<'a> {
     }
 
     /// The first key of the node after this one at the floor level.
-    pub(crate) fn next_node_first_key(&self) -> Option<&str> {
+    pub(crate) fn next_node_first_key(&self) -> Option<&ByteString> {
         let last = self.frames.len() - 1;
         (0..last).rev().find_map(|d| {
             let f = &self.frames[d];
-            f.node.entries.get(f.idx + 1).map(|e| e.key.as_str())
+            f.node.entries.get(f.idx + 1).map(|e| &e.key)
         })
     }
 }

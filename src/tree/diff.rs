@@ -110,9 +110,9 @@ fn expand(src: &dyn ObjectRead, children: &[At], prefix: &str) -> Result<Vec<At>
     let mut out = Vec::new();
     for (i, at) in children.iter().enumerate() {
         let child = at.entry();
-        let next = children.get(i + 1).map(|e| e.entry().key.as_str());
+        let next = children.get(i + 1).map(|e| &*e.entry().key);
         let starts_after =
-            !prefix.is_empty() && child.key.as_str() > prefix && !child.key.starts_with(prefix);
+            !prefix.is_empty() && &*child.key > prefix && !child.key.starts_with(prefix);
         let ends_before = next.is_some_and(|n| n <= prefix);
         if starts_after || ends_before {
             continue;
@@ -146,7 +146,7 @@ fn merge_leaves(a: &[At], b: &[At], prefix: &str) -> Vec<Change> {
             std::cmp::Ordering::Less => {
                 let x = a.next().expect("peeked");
                 out.push(Change {
-                    key: x.key.clone(),
+                    key: x.key.to_string(),
                     old: x.value().cloned(),
                     new: None,
                 });
@@ -154,7 +154,7 @@ fn merge_leaves(a: &[At], b: &[At], prefix: &str) -> Vec<Change> {
             std::cmp::Ordering::Greater => {
                 let y = b.next().expect("peeked");
                 out.push(Change {
-                    key: y.key.clone(),
+                    key: y.key.to_string(),
                     old: None,
                     new: y.value().cloned(),
                 });
@@ -163,7 +163,7 @@ fn merge_leaves(a: &[At], b: &[At], prefix: &str) -> Vec<Change> {
                 let (x, y) = (a.next().expect("peeked"), b.next().expect("peeked"));
                 if x.payload != y.payload {
                     out.push(Change {
-                        key: x.key.clone(),
+                        key: x.key.to_string(),
                         old: x.value().cloned(),
                         new: y.value().cloned(),
                     });

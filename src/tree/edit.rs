@@ -22,9 +22,10 @@ use super::node::{Node, Payload, ValRef};
 use super::{NewObjects, ObjectRead, Overlay};
 use crate::error::Result;
 use crate::object::Id;
+use bytestring::ByteString;
 use std::collections::{BTreeMap, HashMap};
 
-type LevelEdits = Vec<(String, Option<Payload>)>;
+type LevelEdits = Vec<(ByteString, Option<Payload>)>;
 
 /// Applies `edits` (sorted by key, unique; `None` deletes) to the tree at
 /// `root` and returns the new root. New nodes are added to `new`.
@@ -36,7 +37,7 @@ pub fn apply(
 ) -> Result<Id> {
     let mut level_edits: LevelEdits = edits
         .into_iter()
-        .map(|(k, v)| (k, v.map(Payload::Value)))
+        .map(|(k, v)| (ByteString::from(k), v.map(Payload::Value)))
         .collect();
     debug_assert!(level_edits.windows(2).all(|w| w[0].0 < w[1].0));
     let top = src.node(&root)?.level;
@@ -56,12 +57,12 @@ pub fn apply(
 
 /// Turns the nodes that left and joined level L into edits of level L+1,
 /// dropping nodes that were re-emitted unchanged.
-fn next_level_edits(removed: Vec<(String, Id)>, added: Vec<(String, Id)>) -> LevelEdits {
-    let old: HashMap<&str, Id> = removed.iter().map(|(k, id)| (k.as_str(), *id)).collect();
-    let mut edits: BTreeMap<String, Option<Payload>> =
+fn next_level_edits(removed: Vec<(ByteString, Id)>, added: Vec<(ByteString, Id)>) -> LevelEdits {
+    let old: HashMap<&str, Id> = removed.iter().map(|(k, id)| (&**k, *id)).collect();
+    let mut edits: BTreeMap<ByteString, Option<Payload>> =
         removed.iter().map(|(k, _)| (k.clone(), None)).collect();
     for (key, id) in added {
-        if old.get(key.as_str()) == Some(&id) {
+        if old.get(&*key) == Some(&id) {
             edits.remove(&key);
         } else {
             edits.insert(key, Some(Payload::Child(id)));
@@ -74,7 +75,7 @@ fn next_level_edits(removed: Vec<(String, Id)>, added: Vec<(String, Id)>) -> Lev
 fn finish(
     src: &dyn ObjectRead,
     top: u8,
-    added: Vec<(String, Id)>,
+    added: Vec<(ByteString, Id)>,
     new: &mut NewObjects,
 ) -> Result<Id> {
     match added.len() {
@@ -118,14 +119,14 @@ fn edit_level(
     src: &dyn ObjectRead,
     root: Id,
     level: u8,
-    edits: &[(String, Option<Payload>)],
+    edits: &[(ByteString, Option<Payload>)],
     new: &mut NewObjects,
-) -> Result<(Vec<(String, Id)>, Vec<(String, Id)>)> {
+) -> Result<(Vec<(ByteString, Id)>, Vec<(ByteString, Id)>)> {
     let mut removed = Vec::new();
     let mut added = Vec::new();
     let mut chunker = Chunker::new(level);
-    let emit = |node: Node, added: &mut Vec<(String, Id)>, new: &mut NewObjects| {
-        let key = node.first_key().to_string();
+    let emit = |node: Node, added: &mut Vec<(ByteString, Id)>, new: &mut NewObjects| {
+        let key = node.first_key_shared();
         added.push((key, new.add_node(node)));
     };
     let window_start = |key: &str| -> Result<Cursor<'_>> {
@@ -140,8 +141,8 @@ fn edit_level(
     let mut next_edit = 0;
     loop {
         let (id, node) = cursor.node();
-        removed.push((node.first_key().to_string(), id));
-        let limit = cursor.next_node_first_key().map(str::to_string);
+        removed.push((node.first_key_shared(), id));
+        let limit = cursor.next_node_first_key().cloned();
         let belongs = |key: &str| limit.as_deref().is_none_or(|l| key < l);
 
         // Merge this node's entries with the edits that fall into it.
@@ -190,7 +191,7 @@ fn edit_level(
             let target = window_start(key)?;
             if cursor
                 .next_node_first_key()
-                .is_some_and(|next| target.node().1.first_key() > next)
+                .is_some_and(|next| target.node().1.first_key() > &**next)
             {
                 cursor = target;
                 continue;

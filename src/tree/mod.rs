@@ -112,13 +112,13 @@ pub fn get(src: &dyn ObjectRead, root: &Id, key: &str) -> Result<Option<ValRef>>
         if node.level == 0 {
             return Ok(node
                 .entries
-                .binary_search_by(|e| e.key.as_str().cmp(key))
+                .binary_search_by(|e| (*e.key).cmp(key))
                 .ok()
                 .and_then(|i| node.entries[i].value().cloned()));
         }
         let i = node
             .entries
-            .partition_point(|e| e.key.as_str() <= key)
+            .partition_point(|e| &*e.key <= key)
             .saturating_sub(1);
         let child = node.entries[i]
             .child()

@@ -13,6 +13,7 @@
 use crate::error::{Error, Result};
 use crate::object::Id;
 use bytes::Bytes;
+use bytestring::ByteString;
 use sha2::{Digest, Sha256};
 
 pub const NODE_FORMAT: u8 = 1;
@@ -67,7 +68,8 @@ pub enum Payload {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Entry {
-    pub key: String,
+    /// Shares the bytes of the node it was read from, like an inline value.
+    pub key: ByteString,
     pub payload: Payload,
 }
 
@@ -112,7 +114,14 @@ impl Node {
     }
 
     pub fn first_key(&self) -> &str {
-        self.entries.first().map_or("", |e| e.key.as_str())
+        self.entries.first().map_or("", |e| &e.key)
+    }
+
+    /// The first key, sharing the node's bytes.
+    pub fn first_key_shared(&self) -> ByteString {
+        self.entries
+            .first()
+            .map_or_else(ByteString::new, |e| e.key.clone())
     }
 
     pub fn encode(&self) -> Vec<u8> {
@@ -162,10 +171,10 @@ impl Node {
         let mut entries = Vec::with_capacity(count);
         for _ in 0..count {
             let klen = r.u16().ok_or_else(|| corrupt("truncated key length"))? as usize;
-            let key = r.take(klen).ok_or_else(|| corrupt("truncated key"))?;
-            let key = std::str::from_utf8(key)
-                .map_err(|_| corrupt("key is not UTF-8"))?
-                .to_string();
+            let start = r.pos;
+            r.take(klen).ok_or_else(|| corrupt("truncated key"))?;
+            let key = ByteString::try_from(shared.slice(start..r.pos))
+                .map_err(|_| corrupt("key is not UTF-8"))?;
             let payload = if level == 0 {
                 match r.take(1).ok_or_else(|| corrupt("truncated entry"))?[0] {
                     0 => {
@@ -186,8 +195,8 @@ impl Node {
             } else {
                 Payload::Child(r.id().ok_or_else(|| corrupt("truncated child id"))?)
             };
-            if let Some(prev) = entries.last().map(|e: &Entry| e.key.as_str())
-                && prev >= key.as_str()
+            if let Some(prev) = entries.last().map(|e: &Entry| &e.key)
+                && *prev >= key
             {
                 return Err(corrupt("keys out of order"));
             }
@@ -323,7 +332,7 @@ mod tests {
     #[test]
     fn boundary_needs_two_entries_and_minimum_size() {
         let big = Entry {
-            key: "k".repeat(1000),
+            key: "k".repeat(1000).into(),
             payload: Payload::Child(Id::of(b"c")),
         };
         assert!(!is_boundary(1, &big, 3000, 1));
@@ -336,7 +345,7 @@ mod tests {
         let hits = (0..20_000)
             .filter(|i| {
                 let e = Entry {
-                    key: format!("user/{i:08}"),
+                    key: format!("user/{i:08}").into(),
                     payload: Payload::Value(ValRef::Inline(vec![0; 96].into())),
                 };
                 is_boundary(0, &e, 1000, 10)

@@ -92,7 +92,7 @@ fn check_structure(mem: &Mem, root: Id) {
         for e in &node.entries {
             if let Some(c) = e.child() {
                 let child = mem.node(&c).expect("child");
-                assert_eq!(child.first_key(), e.key);
+                assert_eq!(child.first_key(), &*e.key);
                 walk(mem, c, Some(node.level - 1));
             }
         }
