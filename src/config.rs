@@ -335,6 +335,7 @@ pub fn edit(path: &Path, key: &str, value: Option<&str>) -> Result<bool> {
             removed
         }
     };
+    check_water(&doc)?;
     if changed {
         if let Some(dir) = path.parent() {
             std::fs::create_dir_all(dir)?;
@@ -344,6 +345,22 @@ pub fn edit(path: &Path, key: &str, value: Option<&str>) -> Result<bool> {
         std::fs::rename(&tmp, path)?;
     }
     Ok(changed)
+}
+
+/// Refuses a file whose `gc.low-water` is above its `gc.high-water`: eviction
+/// could not run after any commit.
+fn check_water(doc: &toml_edit::DocumentMut) -> Result<()> {
+    let size = |name: &str| {
+        doc.get("gc")
+            .and_then(|t| t.get(name))
+            .and_then(toml_edit::Item::as_integer)
+    };
+    match (size("low-water"), size("high-water")) {
+        (Some(low), Some(high)) if low > high => Err(Error::usage(format!(
+            "gc.low-water ({low}) must not be above gc.high-water ({high})"
+        ))),
+        _ => Ok(()),
+    }
 }
 
 fn read_doc(path: &Path) -> Result<toml_edit::DocumentMut> {

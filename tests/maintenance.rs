@@ -515,3 +515,33 @@ fn file_arguments_are_relative_to_dash_c() {
         "nothing went to the outer repository"
     );
 }
+
+#[test]
+fn low_water_above_high_water_is_refused_and_never_fails_a_commit() {
+    let env = Env::new();
+    env.ok(&["config", "set", "gc.high-water", "1MiB"]);
+    let out = env.run(&["config", "set", "gc.low-water", "2MiB"]);
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert_eq!(
+        out.stderr.trim(),
+        "error: gc.low-water (2097152) must not be above gc.high-water (1048576)"
+    );
+    // A hand-edited config gets past `config set`: the commit is made and
+    // reported as made, and the eviction that cannot run is a warning.
+    std::fs::write(
+        env.path().join(".kvgit/config.toml"),
+        "[gc]\nhigh-water = 100\nlow-water = 200\n",
+    )
+    .expect("config written");
+    for _ in 0..2 {
+        let out = env.run_with(&["batch", "--json"], "incr hits 1\n");
+        assert_eq!(out.code, 0, "{}", out.stderr);
+        assert_eq!(out.json()["committed"], true, "{}", out.stdout);
+        assert!(
+            out.stderr.starts_with("warning: committed, but the eviction"),
+            "{}",
+            out.stderr
+        );
+    }
+    assert_eq!(env.get("hits"), "2", "each batch applied once");
+}

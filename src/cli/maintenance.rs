@@ -202,10 +202,22 @@ fn write_eviction(
 
 /// Runs the configured eviction after a commit (`gc.high-water`).
 /// Returns the eviction's JSON document (`null` when none ran), for the
-/// command's own `--json` output.
+/// command's own `--json` output. The commit is made by then, so an eviction
+/// that fails is a warning, not the command's failure: a script that retried
+/// the command would apply its changes twice.
 pub fn after_commit(ctx: &Ctx, repo: &kvgit::repo::Repo) -> anyhow::Result<serde_json::Value> {
-    let Some(plan) = repo.auto_evict(&ctx.signature(repo)?)? else {
-        return Ok(serde_json::Value::Null);
+    let evicted = ctx
+        .signature(repo)
+        .and_then(|sig| Ok(repo.auto_evict(&sig)?));
+    let plan = match evicted {
+        Ok(Some(plan)) => plan,
+        Ok(None) => return Ok(serde_json::Value::Null),
+        Err(e) => {
+            eprintln!(
+                "warning: committed, but the eviction configured by gc.high-water failed: {e:#}"
+            );
+            return Ok(serde_json::Value::Null);
+        }
     };
     let keys: Vec<&str> = plan.dropped.iter().map(|k| ctx.show_key(&k.key)).collect();
     ctx.note(format!(
