@@ -133,15 +133,21 @@ fn parse_json_op(line: &str) -> Result<Op> {
     struct JsonOp {
         op: String,
         key: String,
-        #[serde(default)]
+        // A field given as null is `Some(Null)`, not missing: null is a value.
+        #[serde(default, deserialize_with = "present")]
         value: Option<serde_json::Value>,
         #[serde(default, rename = "type")]
         ty: Option<String>,
-        #[serde(default)]
+        #[serde(default, deserialize_with = "present")]
         by: Option<serde_json::Value>,
     }
+    fn present<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Option<serde_json::Value>, D::Error> {
+        serde::Deserialize::deserialize(d).map(Some)
+    }
     let j: JsonOp = serde_json::from_str(line)
-        .map_err(|e| Error::usage(format!("invalid JSON operation: {e}")))?;
+        .map_err(|e| Error::usage(format!("invalid JSON operation: {}", json_line_error(&e))))?;
     match j.op.as_str() {
         "set" => {
             let value = j
@@ -171,6 +177,16 @@ fn parse_json_op(line: &str) -> Result<Op> {
         other => Err(Error::usage(format!(
             "unknown operation '{other}' (expected set, rm or incr)"
         ))),
+    }
+}
+
+/// serde_json's message for an error in one line of input, with the column
+/// but without its "line 1" (the caller names the line in the file).
+pub fn json_line_error(e: &serde_json::Error) -> String {
+    let message = e.to_string();
+    match message.rsplit_once(" at line ") {
+        Some((what, _)) if e.line() > 0 => format!("{what} at column {}", e.column()),
+        _ => message,
     }
 }
 

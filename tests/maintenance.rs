@@ -538,7 +538,8 @@ fn low_water_above_high_water_is_refused_and_never_fails_a_commit() {
         assert_eq!(out.code, 0, "{}", out.stderr);
         assert_eq!(out.json()["committed"], true, "{}", out.stdout);
         assert!(
-            out.stderr.starts_with("warning: committed, but the eviction"),
+            out.stderr
+                .starts_with("warning: committed, but the eviction"),
             "{}",
             out.stderr
         );

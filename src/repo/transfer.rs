@@ -56,7 +56,8 @@ struct Record {
 }
 
 fn parse_record(line: &str) -> Result<(String, Value)> {
-    let r: Record = serde_json::from_str(line).map_err(|e| Error::Usage(e.to_string()))?;
+    let r: Record =
+        serde_json::from_str(line).map_err(|e| Error::Usage(crate::ops::json_line_error(&e)))?;
     let ty = match &r.ty {
         Some(t) => t.parse()?,
         None => ValueType::natural_for(&r.value),

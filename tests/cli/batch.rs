@@ -66,6 +66,8 @@ fn batch_json_lines() {
         r#"{"op":"set","key":"num-as-text","value":"7","type":"string"}"#,
         r#"{"op":"rm","key":"gone"}"#,
         r#"{"op":"incr","key":"c","by":4}"#,
+        r#"{"op":"set","key":"nothing","value":null}"#,
+        r#"{"op":"set","key":"typed-null","value":null,"type":"json"}"#,
         "set mixed 'word line'",
     ]
     .join("\n");
@@ -74,7 +76,7 @@ fn batch_json_lines() {
         .stdin(input)
         .run();
     doc.code(0);
-    assert_eq!(doc.json()["operations"], 10);
+    assert_eq!(doc.json()["operations"], 12);
     assert_eq!(env.json(&["log", "-n", "1"])[0]["message"], "json lines");
     assert_eq!(
         env.json(&["get", "doc"])["value"],
@@ -92,7 +94,38 @@ fn batch_json_lines() {
     assert_eq!(env.json(&["get", "num-as-text"])["value"], "7");
     assert_eq!(env.get("c"), "4\n");
     assert_eq!(env.get("mixed"), "word line\n");
+    for key in ["nothing", "typed-null"] {
+        assert_eq!(
+            env.json(&["get", key]),
+            json!({"key": key, "type": "json", "value": null})
+        );
+    }
     env.run(&["get", "gone"]).code(1);
+}
+
+#[test]
+fn a_json_line_error_gives_the_column_not_a_second_line_number() {
+    let env = TestEnv::new();
+    let out = env
+        .cmd(&["batch"])
+        .stdin("{\"op\":\"set\",\"key\":\"a\",\"value\":1}\n{\"op\":\"set\",\n")
+        .run();
+    assert_eq!(
+        out.error(2),
+        "line 2: invalid JSON operation: EOF while parsing a value at column 12"
+    );
+    let file = env.root().join("in.jsonl");
+    std::fs::write(&file, "{\"key\":\"a\",\"value\":1}\n{\"key\":\n").expect("write");
+    let out = env.run(&["import", file.to_str().expect("utf-8")]);
+    assert_eq!(
+        out.error(2),
+        "line 2: EOF while parsing a value at column 7"
+    );
+    let out = env
+        .cmd(&["batch"])
+        .stdin("{\"op\":\"incr\",\"key\":\"c\",\"by\":null}\n")
+        .run();
+    assert_eq!(out.error(2), "line 1: an incr amount must be a number");
 }
 
 #[test]
