@@ -17,10 +17,15 @@ pub enum KeyError {
         "invalid key '{key}': a key must not contain control character U+{code:04X} (at byte {at})"
     )]
     Control { key: String, code: u32, at: usize },
+    #[error(
+        "invalid key '{0}': '/' separates non-empty segments (no leading or trailing '/', no '//')"
+    )]
+    EmptySegment(String),
 }
 
-/// Checks that `key` is a valid kvgit key: non-empty, at most 1024 bytes, and
-/// free of NUL and other control characters.
+/// Checks that `key` is a valid kvgit key: non-empty, at most 1024 bytes,
+/// free of NUL and other control characters, and made of non-empty segments
+/// separated by `/`.
 pub fn validate_key(key: &str) -> Result<(), KeyError> {
     if key.is_empty() {
         return Err(KeyError::Empty);
@@ -42,6 +47,9 @@ pub fn validate_key(key: &str) -> Result<(), KeyError> {
                 at,
             });
         }
+    }
+    if key.split('/').any(str::is_empty) {
+        return Err(KeyError::EmptySegment(key.to_string()));
     }
     Ok(())
 }
@@ -92,6 +100,13 @@ mod tests {
             validate_key("x\u{85}"),
             Err(KeyError::Control { code: 0x85, .. })
         ));
+        for key in ["/a", "a/", "a//b", "/"] {
+            assert_eq!(
+                validate_key(key),
+                Err(KeyError::EmptySegment(key.to_string())),
+                "{key}"
+            );
+        }
     }
 
     #[test]

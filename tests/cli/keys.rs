@@ -49,6 +49,29 @@ fn a_key_with_a_control_character_is_rejected() {
 }
 
 #[test]
+fn a_key_with_an_empty_segment_is_rejected() {
+    let env = TestEnv::new();
+    for key in ["/a", "a/", "a//b", "/"] {
+        let msg = env.run(&["set", key, "v"]).error(2);
+        assert_eq!(
+            msg,
+            format!(
+                "invalid key '{key}': '/' separates non-empty segments (no leading or trailing '/', no '//')"
+            )
+        );
+    }
+    env.cmd(&["batch"])
+        .stdin("set ok v\nset a//b v\n")
+        .run()
+        .error(2);
+    // Inside a namespace, an empty relative key would be the namespace itself.
+    let msg = env.run(&["--ns", "a", "set", "", "v"]).error(2);
+    assert!(msg.contains("'a/'"), "{msg}");
+    assert_eq!(env.log_len(), 0, "nothing committed");
+    assert!(env.staged_keys().is_empty());
+}
+
+#[test]
 fn a_key_with_nul_is_rejected_through_batch() {
     // NUL cannot be passed in argv; a JSON batch line can carry it.
     let env = TestEnv::new();
