@@ -664,7 +664,8 @@ impl Repo {
     }
 
     /// Moves the current branch (or detached HEAD) to `rev`. `Hard` clears the
-    /// staging area; `Soft` keeps it, now based on `rev`.
+    /// staging area; `Soft` keeps it, now based on `rev`, and stages what the
+    /// commits between them changed, so the working state does not move.
     pub fn reset(
         &self,
         mode: ResetMode,
@@ -700,6 +701,19 @@ impl Repo {
                     state::clear(w)?;
                 }
                 ResetMode::Soft => {
+                    // Like git, the working state stays what it was: what the
+                    // commits left behind changed is staged, unless the key
+                    // already has a staged change.
+                    let from = tree_of(w, head)?;
+                    for change in tree::diff(w, tree_of(w, Some(target))?, from)? {
+                        if stage::get(w, &change.key)?.is_none() {
+                            let entry = match change.new {
+                                Some(v) => Staged::Set(v),
+                                None => Staged::Remove,
+                            };
+                            w.stage_put(&change.key, &entry.encode())?;
+                        }
+                    }
                     if !w.stage_is_empty()? {
                         stage::set_base(w, Some(target))?;
                     }

@@ -305,21 +305,48 @@ fn reset_hard_moves_the_branch_and_clears_staging() {
 }
 
 #[test]
-fn reset_soft_moves_the_branch_and_keeps_staging() {
+fn reset_soft_moves_the_branch_and_keeps_the_working_state() {
+    // As in git: what the commits left behind changed stays staged, so a
+    // commit right after the reset makes them again as one.
     let env = TestEnv::new();
+    env.ok(&["set", "gone", "x"]);
     let c1 = env.commit_kv("k", "1");
-    env.commit_kv("k", "2");
+    env.commit_kv("other", "o");
+    env.ok(&["set", "k", "2"]);
+    env.ok(&["rm", "gone"]);
+    env.ok(&["set", "new", "n"]);
+    env.commit("c3");
     env.ok(&["set", "s", "staged"]);
-    let doc = env.json(&["reset", "--soft", "HEAD~1"]);
+    env.ok(&["set", "new", "restaged"]);
+    let doc = env.json(&["reset", "--soft", "HEAD~2"]);
     assert_eq!(doc, json!({"head": c1, "mode": "soft"}));
     assert_eq!(env.rev("main"), c1);
-    assert_eq!(env.staged_keys(), ["s"]);
+    assert_eq!(env.staged_keys(), ["gone", "k", "new", "other", "s"]);
+    assert_eq!(env.stdout(&["get", "gone", "--committed"]), "x\n");
     assert_eq!(env.json(&["status"])["base"], c1.as_str());
-    assert_eq!(env.stdout(&["get", "k"]), "1\n");
-    let c3 = env.commit("after soft reset");
+    assert_eq!(env.stdout(&["get", "k"]), "2\n");
+    assert_eq!(env.stdout(&["get", "k", "--committed"]), "1\n");
+    assert_eq!(
+        env.stdout(&["get", "new"]),
+        "restaged\n",
+        "a staged change wins"
+    );
+    env.run(&["get", "gone"]).code(1);
+    let c4 = env.commit("after soft reset");
     assert_eq!(env.rev("HEAD~1"), c1);
-    assert_eq!(env.rev("HEAD"), c3);
-    assert_eq!(env.stdout(&["get", "s", "--committed"]), "staged\n");
+    assert_eq!(env.rev("HEAD"), c4);
+    for (key, value) in [
+        ("k", "2"),
+        ("s", "staged"),
+        ("new", "restaged"),
+        ("other", "o"),
+    ] {
+        assert_eq!(
+            env.stdout(&["get", key, "--committed"]),
+            format!("{value}\n")
+        );
+    }
+    env.run(&["get", "gone", "--committed"]).code(1);
 }
 
 #[test]
