@@ -468,6 +468,25 @@ fn export_with_json_is_one_document() {
 }
 
 #[test]
+fn export_of_a_mistyped_revision_is_an_error_not_an_empty_prefix() {
+    let env = Env::new();
+    env.batch("set users/1 a\nset users/2 b\n");
+    let out = env.run(&["export", "nosuchrev"]);
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert!(out.stdout.is_empty());
+    assert_eq!(
+        out.stderr.trim(),
+        "error: unknown revision 'nosuchrev' (neither a revision nor a key prefix; use 'HEAD nosuchrev' for a prefix)"
+    );
+    let out = env.run(&["--json", "export", "nosuchrev"]);
+    assert_eq!(out.code, 2);
+    assert!(out.stdout.is_empty());
+    // A prefix that has keys, and an explicit prefix after a revision, still export.
+    assert_eq!(env.ok(&["export", "users/"]).stdout.lines().count(), 2);
+    assert_eq!(env.ok(&["export", "HEAD", "nosuch"]).stdout, "");
+}
+
+#[test]
 fn configured_protection_applies_to_an_eviction_by_flag() {
     let env = Env::new();
     env.ok(&["config", "set", "gc.protect", "pinned/*"]);

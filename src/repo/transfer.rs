@@ -201,6 +201,19 @@ impl Repo {
 
     /// Calls `f` with each key under `prefix` at `rev` (default HEAD) and its
     /// value, in key order, reading only the nodes on the way.
+    /// Whether any key at HEAD starts with `prefix`: one seek, not a scan.
+    pub fn has_keys_under(&self, prefix: &str) -> Result<bool> {
+        self.store.read(|r| {
+            let root = tree_of(r, refs::head_commit(r)?)?;
+            let mut found = false;
+            tree::scan_prefix(r, &root, prefix, |_, _| {
+                found = true;
+                Ok(false)
+            })?;
+            Ok(found)
+        })
+    }
+
     pub fn export(
         &self,
         rev: Option<&str>,
