@@ -2,13 +2,19 @@
 //! and check tree invariants (levels, order, child keys, node sizes, blob
 //! lengths, value encodings). Problems are collected, not fatal, so one run
 //! lists all of them.
+//!
+//! This walk reads through redb, so it only sees the pages it reaches, and a
+//! read-only open trusts the engine's own records: a file whose other pages
+//! are damaged can pass it while every writable open fails. `kvgit fsck`
+//! therefore opens the repository with `Access::Check`, which first runs the
+//! engine's integrity check over every page (see [`crate::store::EngineCheck`]).
 
 use crate::error::Result;
 use crate::merge::state;
 use crate::object::{Id, Value};
 use crate::refs;
 use crate::stage;
-use crate::store::Reader;
+use crate::store::{EngineCheck, Reader};
 use crate::tree::{self, ValRef, node::NODE_MAX};
 use std::collections::HashSet;
 
@@ -25,7 +31,20 @@ pub struct FsckReport {
     pub nodes: u64,
     pub blobs: u64,
     pub refs: u64,
+    /// The storage engine's integrity check, when the repository was opened
+    /// for it (`Access::Check`); `None` when it did not run.
+    pub storage: Option<EngineCheck>,
     pub problems: Vec<Problem>,
+}
+
+/// The problem entry for a file the storage engine found damaged and repaired.
+pub fn repaired_problem() -> Problem {
+    Problem {
+        object: "database file".into(),
+        problem: "the storage engine found its records of the file damaged and repaired them \
+                  (redb's integrity check); the objects and refs were checked after the repair"
+            .into(),
+    }
 }
 
 struct Checker<'a> {

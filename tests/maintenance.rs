@@ -291,6 +291,197 @@ fn fsck_finds_a_flipped_byte_and_a_dangling_ref() {
     );
 }
 
+/// The first 64 bytes of the 4 KiB page at `offset`, each XORed with 0x5a.
+fn damage_page(bytes: &[u8], offset: usize) -> Vec<u8> {
+    let mut damaged = bytes.to_vec();
+    for b in &mut damaged[offset..offset + 64] {
+        *b ^= 0x5a;
+    }
+    damaged
+}
+
+/// Regression: fsck walked objects through a read-only open and said "no
+/// problems" on files whose redb pages were damaged, while every write
+/// command then failed to open them (exit 7). fsck now runs the storage
+/// engine's own integrity check: every page that leaves writes failing is an
+/// fsck failure, reported as one error line, and the damaged file is left as
+/// it was.
+#[test]
+fn fsck_fails_on_every_damaged_page_that_breaks_writes_and_writes_nothing() {
+    let env = Env::new();
+    env.ok(&["set", "a", "1"]);
+    env.ok(&["commit", "-m", "a"]);
+    let db = env.path().join(".kvgit/kvgit.redb");
+    let pristine = std::fs::read(&db).expect("read the database");
+    let (mut engine_failures, mut writes_failed) = (0, 0);
+    for offset in (0..pristine.len()).step_by(4096) {
+        let damaged = damage_page(&pristine, offset);
+        std::fs::write(&db, &damaged).expect("write the damaged copy");
+        let out = env.run(&["fsck"]);
+        if out.code == 7 {
+            assert!(out.stdout.is_empty(), "page at {offset}: {}", out.stdout);
+            let lines: Vec<&str> = out.stderr.lines().collect();
+            assert!(
+                lines.len() == 2
+                    && lines[0].starts_with("error: repository is corrupt: ")
+                    && lines[1].starts_with("hint: "),
+                "page at {offset}: one error line and a hint\n{}",
+                out.stderr
+            );
+            if lines[0].contains("storage engine") {
+                engine_failures += 1;
+            }
+            let json = env.run(&["fsck", "--json"]);
+            assert_eq!(json.code, 7, "page at {offset}: {}", json.stderr);
+            assert!(json.stdout.is_empty(), "page at {offset}: {}", json.stdout);
+            let doc: Json = serde_json::from_str(json.stderr.trim()).expect("one JSON document");
+            assert_eq!(doc["error"]["kind"], "corrupt", "page at {offset}: {doc}");
+            assert_eq!(doc["error"]["code"], 7, "page at {offset}: {doc}");
+            assert_eq!(
+                std::fs::read(&db).expect("read the database"),
+                damaged,
+                "page at {offset}: fsck wrote to a damaged file"
+            );
+            writes_failed += usize::from(env.run(&["set", "z", "1"]).code != 0);
+        } else {
+            assert_eq!(
+                out.code, 0,
+                "page at {offset}: {}{}",
+                out.stdout, out.stderr
+            );
+            // fsck passed: the damage was in a page nothing uses, and writing works.
+            let set = env.run(&["set", "z", "1"]);
+            assert_eq!(
+                set.code, 0,
+                "page at {offset}: fsck passed but a write fails: {}",
+                set.stderr
+            );
+        }
+    }
+    assert!(
+        engine_failures > 0 && writes_failed > 0,
+        "no page damage reached the engine's check ({engine_failures}) or broke writes ({writes_failed})"
+    );
+    std::fs::write(&db, &pristine).expect("restore the database");
+    fsck_clean(&env);
+}
+
+/// Rewrites the user-table count that redb keeps in the database header's
+/// primary commit slot, with a valid slot checksum: damage only redb's own
+/// records describe, which its integrity check repairs (`Ok(false)`).
+fn miscount_tables(db: &std::path::Path) {
+    // The header layout of redb 4.6 (src/tree_store/page_store/header.rs):
+    // the god byte at 9 names the primary slot; slots of 128 bytes start at
+    // 64; in a slot the user root is at 8 (page number 8, checksum 16, table
+    // count 8) and the slot's XXH3-128 checksum of its first 112 bytes at 112.
+    let mut bytes = std::fs::read(db).expect("read the database");
+    let slot = 64 + 128 * usize::from(bytes[9] & 1);
+    let (count_at, sum_at) = (slot + 8 + 8 + 16, slot + 112);
+    let old = xxhash_rust::xxh3::xxh3_128(&bytes[slot..sum_at]);
+    assert_eq!(
+        bytes[sum_at..sum_at + 16],
+        old.to_le_bytes(),
+        "the slot checksum is where redb 4.6 keeps it"
+    );
+    let count = u64::from_le_bytes(bytes[count_at..count_at + 8].try_into().expect("8 bytes"));
+    bytes[count_at..count_at + 8].copy_from_slice(&(count + 5).to_le_bytes());
+    let new = xxhash_rust::xxh3::xxh3_128(&bytes[slot..sum_at]);
+    bytes[sum_at..sum_at + 16].copy_from_slice(&new.to_le_bytes());
+    std::fs::write(db, bytes).expect("write the database");
+}
+
+#[test]
+fn fsck_reports_a_repair_made_by_the_storage_engine() {
+    let env = Env::new();
+    env.batch(&lines(50, "k/", "some-value"));
+    let db = env.path().join(".kvgit/kvgit.redb");
+
+    miscount_tables(&db);
+    let out = env.run(&["fsck"]);
+    assert_eq!(out.code, 7, "{}{}", out.stdout, out.stderr);
+    assert!(
+        out.stderr
+            .starts_with("error: database file: the storage engine found")
+            && out.stderr.contains("repaired"),
+        "{}",
+        out.stderr
+    );
+    assert!(out.stderr.contains(": 1 problem(s)"), "{}", out.stderr);
+
+    miscount_tables(&db);
+    let out = env.run(&["fsck", "--json"]);
+    assert_eq!(out.code, 7, "{}", out.stderr);
+    let doc = out.json();
+    assert_eq!(doc["ok"], false, "{doc}");
+    assert_eq!(doc["storage"], "repaired", "{doc}");
+    assert_eq!(doc["problems"][0]["object"], "database file", "{doc}");
+    assert_eq!(doc["problems"].as_array().map(Vec::len), Some(1), "{doc}");
+    assert_eq!(
+        doc["checked"]["refs"], 1,
+        "the walk ran after the repair: {doc}"
+    );
+
+    // The repair held: the next check is clean, and the data is all there.
+    let doc = env.ok(&["fsck", "--json"]).json();
+    assert_eq!(
+        (&doc["ok"], &doc["storage"]),
+        (&Json::Bool(true), &"clean".into())
+    );
+    assert_eq!(env.get("k/0049"), "some-value");
+}
+
+#[test]
+fn fsck_waits_for_the_write_lock_within_the_lock_timeout() {
+    let env = Env::new();
+    env.batch("set a 1\n");
+    let db = redb::Builder::new()
+        .set_concurrency_mode(redb::ConcurrencyMode::MultiWriter)
+        .open(env.path().join(".kvgit/kvgit.redb"))
+        .expect("open the repository's redb file");
+    let txn = db.begin_write().expect("begin a write transaction");
+    let out = env.run(&["--lock-timeout", "300ms", "fsck"]);
+    assert_eq!(out.code, 5, "{}{}", out.stdout, out.stderr);
+    assert!(out.stderr.starts_with("error: timed out"), "{}", out.stderr);
+    let out = env.run(&["--lock-timeout", "300ms", "fsck", "--json"]);
+    assert_eq!(out.code, 5, "{}", out.stderr);
+    let doc: Json = serde_json::from_str(out.stderr.trim()).expect("one JSON document");
+    assert_eq!(doc["error"]["kind"], "busy", "{doc}");
+    drop(txn);
+    // Another process having the file open is no obstacle.
+    fsck_clean(&env);
+    drop(db);
+    fsck_clean(&env);
+}
+
+#[test]
+fn fsck_after_a_killed_writer_repairs_and_passes() {
+    let env = Env::new();
+    env.batch(&lines(20, "k/", "v"));
+    let path = env.path().join(".kvgit/kvgit.redb");
+    // What a writer killed while it had the file open leaves behind: the
+    // file as it is on disk while a writable handle is open.
+    let left = {
+        let db = redb::Builder::new()
+            .set_concurrency_mode(redb::ConcurrencyMode::MultiWriter)
+            .open(&path)
+            .expect("open the repository's redb file");
+        db.begin_write()
+            .expect("begin a write transaction")
+            .commit()
+            .expect("commit");
+        let left = std::fs::read(&path).expect("read the database");
+        drop(db);
+        left
+    };
+    assert_ne!(left[9] & 2, 0, "redb's recovery-required flag is set");
+    std::fs::write(&path, &left).expect("write the database back");
+    let doc = env.ok(&["fsck", "--json"]).json();
+    assert_eq!(doc["ok"], true, "{doc}");
+    assert_eq!(doc["storage"], "clean", "{doc}");
+    assert_eq!(doc["checked"]["refs"], 1, "{doc}");
+    assert_eq!(env.get("k/0019"), "v");
+}
+
 #[test]
 fn export_import_round_trip_of_every_type() {
     let env = Env::new();

@@ -112,6 +112,12 @@ impl Ctx {
         self.open_for(Access::Bulk)
     }
 
+    /// Finds and opens the repository for fsck: writable, after the storage
+    /// engine's own integrity check.
+    pub fn open_checked(&self) -> anyhow::Result<Repo> {
+        self.open_for(Access::Check)
+    }
+
     fn open_for(&self, access: Access) -> anyhow::Result<Repo> {
         let kvdir = match std::env::var_os("KVGIT_DIR") {
             Some(d) if !d.is_empty() => {

@@ -7,6 +7,7 @@ use clap::Args;
 use comfy_table::{Table, presets};
 use kvgit::Error;
 use kvgit::gc::{EvictPlan, Waterline};
+use kvgit::repo::EngineCheck;
 use serde_json::json;
 use std::io::Write;
 
@@ -233,12 +234,19 @@ pub fn after_commit(ctx: &Ctx, repo: &kvgit::repo::Repo) -> anyhow::Result<serde
 pub struct FsckArgs {}
 
 pub fn fsck(ctx: &Ctx, _args: FsckArgs) -> anyhow::Result<i32> {
-    let repo = ctx.open(false)?;
+    // A file the storage engine cannot open or check is an error (exit 7)
+    // before any report; one it repaired is a problem in the report.
+    let repo = ctx.open_checked()?;
     let report = repo.fsck()?;
     let code = if report.problems.is_empty() { 0 } else { 7 };
     if ctx.json {
+        let storage = report.storage.map(|c| match c {
+            EngineCheck::Clean => "clean",
+            EngineCheck::Repaired => "repaired",
+        });
         print_json(&json!({
             "ok": report.problems.is_empty(),
+            "storage": storage,
             "checked": {"commits": report.commits, "nodes": report.nodes, "blobs": report.blobs, "refs": report.refs},
             "problems": report.problems.iter().map(|p| json!({"object": p.object, "problem": p.problem})).collect::<Vec<_>>(),
         }))?;
@@ -248,8 +256,16 @@ pub fn fsck(ctx: &Ctx, _args: FsckArgs) -> anyhow::Result<i32> {
         eprintln!("error: {}: {}", p.object, p.problem);
     }
     let summary = format!(
-        "checked {} commit(s), {} tree node(s), {} blob(s), {} ref(s)",
-        report.commits, report.nodes, report.blobs, report.refs
+        "checked {}{} commit(s), {} tree node(s), {} blob(s), {} ref(s)",
+        if report.storage.is_some() {
+            "the database file and "
+        } else {
+            ""
+        },
+        report.commits,
+        report.nodes,
+        report.blobs,
+        report.refs
     );
     if report.problems.is_empty() {
         if !ctx.quiet {

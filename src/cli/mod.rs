@@ -156,7 +156,7 @@ pub enum Command {
     CheckAttr(attr::CheckAttrArgs),
     /// Remove unreachable objects, evict cold keys over high water, compact
     Gc(maintenance::GcArgs),
-    /// Verify every reachable object and reference
+    /// Verify the database file and every reachable object and reference
     Fsck(maintenance::FsckArgs),
     /// Load keys from a JSON or JSON Lines file as one commit
     Import(transfer::ImportArgs),

@@ -1,6 +1,6 @@
 //! gc, eviction and fsck on a repository.
 
-use super::{Repo, Signature};
+use super::{EngineCheck, Repo, Signature};
 use crate::error::{Error, Result};
 use crate::fsck::{self, FsckReport};
 use crate::gc::{self, EvictPlan, GcReport, Waterline};
@@ -99,7 +99,15 @@ impl Repo {
         })
     }
 
+    /// Checks everything reachable. On a repository opened with
+    /// `Access::Check` the report also carries the storage engine's own
+    /// check, and a repair it made is the first problem listed.
     pub fn fsck(&self) -> Result<FsckReport> {
-        self.store.read(|r| fsck::check(r))
+        let mut report = self.store.read(|r| fsck::check(r))?;
+        report.storage = self.store.engine_check();
+        if report.storage == Some(EngineCheck::Repaired) {
+            report.problems.insert(0, fsck::repaired_problem());
+        }
+        Ok(report)
     }
 }

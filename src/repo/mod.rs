@@ -15,7 +15,7 @@ mod merge;
 /// import and export.
 mod transfer;
 
-pub use crate::store::Access;
+pub use crate::store::{Access, EngineCheck};
 pub use maintenance::GcRun;
 pub use merge::{
     Choice, ConflictView, KeyReport, MergeOptions, MergeOutcome, MergeReport, MergeStatus, Side,

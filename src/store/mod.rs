@@ -59,6 +59,21 @@ pub struct Store {
     lock_timeout: Duration,
     /// The wall-clock time recorded as the birth of objects this process stores.
     now: u64,
+    /// The result of the engine's integrity check, on an `Access::Check` open.
+    engine: Option<EngineCheck>,
+}
+
+/// What the storage engine's own integrity check (redb's `check_integrity`)
+/// found: it verifies the checksum of every page of the committed trees and
+/// rebuilds its record of which pages are in use.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EngineCheck {
+    /// Every page verified and the page records matched; nothing was written.
+    Clean,
+    /// The engine found its own records of the file damaged (a table count
+    /// or the record of pages in use did not match what the pages hold) and
+    /// committed a repair. Damage it cannot repair is an error instead.
+    Repaired,
 }
 
 /// How a command uses the database: whether it writes, and how much. It sets
@@ -75,6 +90,10 @@ pub enum Access {
     Write,
     /// An import, a large batch, a gc.
     Bulk,
+    /// fsck: a writable open, as write commands make, followed by the storage
+    /// engine's integrity check (which needs the write lock, and writes only
+    /// a repair); then one read of everything reachable.
+    Check,
 }
 
 impl Access {
@@ -85,7 +104,7 @@ impl Access {
     fn cache_bytes(self) -> usize {
         match self {
             // The root and upper branch pages of the tables, read by every lookup.
-            Access::Read => 256 << 10,
+            Access::Read | Access::Check => 256 << 10,
             // Room for a small transaction's dirty pages (half of the cache).
             Access::Write => 2 << 20,
             Access::Bulk => 32 << 20,
@@ -197,6 +216,7 @@ impl Store {
             handle: Handle::Write(db),
             lock_timeout,
             now,
+            engine: None,
         };
         store.write(|w| {
             w.meta_put("format", &FORMAT_VERSION.to_be_bytes())?;
@@ -206,7 +226,10 @@ impl Store {
 
     /// Opens an existing database. A writable `access` opens it for writing
     /// (which waits, up to `lock_timeout`, while another process is writing);
-    /// `Access::Read` opens it read-only, which never waits.
+    /// `Access::Read` opens it read-only, which never waits. `Access::Check`
+    /// also runs the engine's integrity check within the same wait (see
+    /// [`Store::engine_check`]); damage it cannot repair, and a file the open
+    /// itself fails on, are `Error::Corrupt`.
     pub fn open(path: &Path, access: Access, lock_timeout: Duration, now: u64) -> Result<Store> {
         match std::fs::metadata(path) {
             Ok(m) if m.len() == 0 => {
@@ -224,8 +247,11 @@ impl Store {
             }
             Err(e) => return Err(Error::Io(format!("cannot read {}: {e}", path.display()))),
         }
+        let mut engine = None;
         let handle = if access.writable() {
-            Handle::Write(open_writable(path, access, lock_timeout)?)
+            let (db, check) = open_writable(path, access, lock_timeout)?;
+            engine = check;
+            Handle::Write(db)
         } else {
             match guarded("opening the database", || {
                 builder(Access::Read)
@@ -238,7 +264,7 @@ impl Store {
                 Ok(db) => Handle::Read(db),
                 // A writer was killed: one writable open repairs the file.
                 Err(Error::Io(msg)) if msg == "needs repair" => {
-                    drop(open_writable(path, Access::Write, lock_timeout)?);
+                    drop(open_writable(path, Access::Write, lock_timeout)?.0);
                     Handle::Read(guarded("opening the database", || {
                         builder(Access::Read)
                             .open_read_only(path)
@@ -253,6 +279,7 @@ impl Store {
             handle,
             lock_timeout,
             now,
+            engine,
         };
         let version = store.read(|r| r.meta_get("format"))?;
         match version.as_deref().map(<[u8; 4]>::try_from) {
@@ -267,6 +294,12 @@ impl Store {
                 path.display()
             ))),
         }
+    }
+
+    /// What the storage engine's integrity check found, on an `Access::Check`
+    /// open; `None` on any other.
+    pub fn engine_check(&self) -> Option<EngineCheck> {
+        self.engine
     }
 
     /// Runs `f` in one read transaction.
@@ -376,23 +409,99 @@ fn insert_new(
     Ok(())
 }
 
-fn open_writable(path: &Path, access: Access, timeout: Duration) -> Result<Database> {
+fn open_writable(
+    path: &Path,
+    access: Access,
+    timeout: Duration,
+) -> Result<(Database, Option<EngineCheck>)> {
     // In MultiWriter mode open() blocks while another process is inside a
-    // write transaction and has no non-blocking form, so it runs on a helper
-    // thread that is abandoned (and ends with the process) on timeout.
+    // write transaction and has no non-blocking form, and check_integrity()
+    // waits for the write lock the same way, so both run on a helper thread
+    // that is abandoned (and ends with the process) on timeout.
     let (tx, rx) = std::sync::mpsc::channel();
     let owned = path.to_path_buf();
     std::thread::spawn(move || {
-        let result = guarded("opening the database", || {
-            builder(access)
-                .open(&owned)
-                .map_err(|e| db_error(&owned, e))
-        });
+        let verified = if access == Access::Check {
+            guarded("checking the database", || verify_pages(&owned))
+        } else {
+            Ok(())
+        };
+        let result = verified
+            .and_then(|()| {
+                guarded("opening the database", || {
+                    builder(access)
+                        .open(&owned)
+                        .map_err(|e| db_error(&owned, e))
+                })
+            })
+            .and_then(|db| {
+                if access != Access::Check {
+                    return Ok((db, None));
+                }
+                // The handle is dropped inside the guard when the check fails:
+                // redb may panic closing a file it found damaged.
+                guarded("checking the database", move || {
+                    let mut db = db;
+                    match db.check_integrity() {
+                        Ok(true) => Ok((db, Some(EngineCheck::Clean))),
+                        Ok(false) => Ok((db, Some(EngineCheck::Repaired))),
+                        Err(e) => Err(integrity_error(&owned, e)),
+                    }
+                })
+            });
         let _ = tx.send(result);
     });
     match rx.recv_timeout(timeout) {
         Ok(result) => result,
-        Err(_) => Err(Error::Busy(timeout)),
+        Err(std::sync::mpsc::RecvTimeoutError::Timeout) => Err(Error::Busy(timeout)),
+        // The helper ended without an answer: a panic outside the guards.
+        Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => Err(Error::Corrupt(
+            "the storage engine failed while opening the database; the file is damaged".into(),
+        )),
+    }
+}
+
+/// Checks, writing nothing, what `check_integrity()` checks before it repairs:
+/// the checksum of every page of the committed trees, and that the data
+/// tables' pages are within the file and used once.
+///
+/// A writable open marks the file as in use before anything is checked, and
+/// a plain one may panic on a damaged page; so fsck first opens with redb's
+/// integrity check on open, whose repair reads and verifies everything and
+/// only then writes, and stops it through the repair callback. The repair
+/// reports progress 0.6 once every checksum verified and 0.9 once the data
+/// tables' pages are accounted for; stopping there ends the open with
+/// `RepairAborted`, which here means the checks passed.
+fn verify_pages(path: &Path) -> Result<()> {
+    let mut b = builder(Access::Check);
+    b.set_check_integrity_on_open(true);
+    b.set_repair_callback(|session| {
+        if session.progress() >= 0.9 {
+            session.abort();
+        }
+    });
+    match b.open(path) {
+        Err(redb::DatabaseError::RepairAborted) => Ok(()),
+        // A file never committed to opens without a repair: nothing to verify.
+        Ok(db) => {
+            drop(db);
+            Ok(())
+        }
+        Err(e) => Err(integrity_error(path, e)),
+    }
+}
+
+/// The error of a failed `check_integrity()`: damage the engine found and
+/// could not repair is corruption whatever form redb reports it in.
+fn integrity_error(path: &Path, e: redb::DatabaseError) -> Error {
+    match e {
+        redb::DatabaseError::Storage(redb::StorageError::Corrupted(msg)) => {
+            Error::Corrupt(format!(
+                "the storage engine's integrity check found damage it cannot repair (redb: {})",
+                msg.replace('\n', " ")
+            ))
+        }
+        other => db_error(path, other),
     }
 }
 
