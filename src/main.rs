@@ -4,6 +4,8 @@
 mod cli;
 
 use clap::Parser;
+use clap::error::ErrorKind;
+use std::ffi::OsString;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
@@ -11,26 +13,10 @@ fn main() -> ExitCode {
     // own panics on damaged files into errors. Keep the default hook quiet so
     // those caught panics print nothing, and report uncaught ones below.
     std::panic::set_hook(Box::new(|_| {}));
-    let wants_json = std::env::args_os().any(|a| a == "--json");
-    let cli = match cli::Cli::try_parse() {
+    let args: Vec<OsString> = std::env::args_os().collect();
+    let cli = match cli::Cli::try_parse_from(&args) {
         Ok(cli) => cli,
-        Err(e) => {
-            let code = e.exit_code();
-            if wants_json && code == 2 {
-                // clap's message without its usage and help lines, on one line.
-                let msg = e.to_string();
-                let text: Vec<&str> = msg
-                    .lines()
-                    .map(str::trim)
-                    .take_while(|l| !l.starts_with("Usage:") && !l.starts_with("For more"))
-                    .filter(|l| !l.is_empty())
-                    .collect();
-                print_json_error("usage", code, text.join(" ").trim_start_matches("error: "));
-            } else {
-                let _ = e.print();
-            }
-            return ExitCode::from(code as u8);
-        }
+        Err(e) => return report_parse_error(e, &args),
     };
     let json = cli.global.json;
     let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| cli::run(cli)));
@@ -63,6 +49,35 @@ fn main() -> ExitCode {
                 .and_then(kvgit::Error::hint)
             {
                 eprintln!("hint: {hint}");
+            }
+        }
+    }
+    ExitCode::from(code as u8)
+}
+
+/// Reports a command line clap did not run: the help or version asked for,
+/// or a usage error (exit 2) as one `error:` line and `hint:` lines, or with
+/// `--json` as the error document.
+fn report_parse_error(e: clap::Error, args: &[OsString]) -> ExitCode {
+    let code = e.exit_code();
+    let wants_json = args.iter().any(|a| a == "--json");
+    match e.kind() {
+        ErrorKind::DisplayHelp | ErrorKind::DisplayVersion => {
+            let _ = e.print();
+        }
+        // `kvgit` alone (or `kvgit config`) prints the help, exit 2.
+        ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand if !wants_json => {
+            let _ = e.print();
+        }
+        _ => {
+            let usage = cli::UsageError::new(e, args);
+            if wants_json {
+                print_json_error("usage", code, &usage.one_line());
+            } else {
+                eprintln!("error: {}", usage.message);
+                for hint in usage.hint_lines() {
+                    eprintln!("hint: {hint}");
+                }
             }
         }
     }

@@ -20,8 +20,10 @@ mod review;
 mod set;
 mod status;
 mod transfer;
+mod usage;
 
 pub use context::Ctx;
+pub use usage::UsageError;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
