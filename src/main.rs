@@ -3,7 +3,6 @@
 
 mod cli;
 
-use clap::Parser;
 use clap::error::ErrorKind;
 use std::ffi::OsString;
 use std::process::ExitCode;
@@ -14,12 +13,12 @@ fn main() -> ExitCode {
     // those caught panics print nothing, and report uncaught ones below.
     std::panic::set_hook(Box::new(|_| {}));
     let args: Vec<OsString> = std::env::args_os().collect();
-    let cli = match cli::Cli::try_parse_from(&args) {
-        Ok(cli) => cli,
+    let invocation = match cli::parse(&args) {
+        Ok(invocation) => invocation,
         Err(e) => return report_parse_error(e, &args),
     };
-    let json = cli.global.json;
-    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| cli::run(cli)));
+    let json = invocation.json();
+    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| cli::run(invocation)));
     let (code, kind, err) = match result {
         Ok(Ok(code)) => (code, "", None),
         Ok(Err(e)) => {

@@ -4,7 +4,6 @@
 //! more information"); this takes the parts from the error's context rather
 //! than cutting up that text.
 
-use clap::CommandFactory;
 use clap::error::{ContextKind, ContextValue, ErrorKind};
 use std::ffi::OsString;
 
@@ -23,12 +22,17 @@ impl UsageError {
     /// `args` is the whole command line, program name first.
     pub fn new(mut e: clap::Error, args: &[OsString]) -> UsageError {
         let path = subcommand_path(args);
-        let mut root = super::Cli::command();
+        let mut root = super::parser();
         root.build();
         let cmd = path
             .iter()
             .try_fold(&root, |c, name| c.find_subcommand(name))
             .unwrap_or(&root);
+        // Hidden subcommands are internal: never listed or suggested.
+        let visible = |name: &String| {
+            !cmd.find_subcommand(name)
+                .is_some_and(clap::Command::is_hide_set)
+        };
         let command = std::iter::once("kvgit")
             .chain(path.iter().map(String::as_str))
             .collect::<Vec<_>>()
@@ -50,10 +54,11 @@ impl UsageError {
         {
             hints.push(format!("possible values: {}", values.join(", ")));
         }
-        if let Some(ContextValue::Strings(names)) = e.remove(ContextKind::ValidSubcommand)
-            && !names.is_empty()
-        {
-            hints.push(format!("subcommands: {}", names.join(", ")));
+        if let Some(ContextValue::Strings(names)) = e.remove(ContextKind::ValidSubcommand) {
+            let names: Vec<String> = names.into_iter().filter(visible).collect();
+            if !names.is_empty() {
+                hints.push(format!("subcommands: {}", names.join(", ")));
+            }
         }
         for (kind, what) in [
             (ContextKind::SuggestedSubcommand, "subcommand"),
@@ -65,7 +70,11 @@ impl UsageError {
                 Some(ContextValue::Strings(names)) => names,
                 _ => Vec::new(),
             };
-            let quoted: Vec<String> = names.iter().map(|n| format!("'{n}'")).collect();
+            let quoted: Vec<String> = names
+                .iter()
+                .filter(|n| kind != ContextKind::SuggestedSubcommand || visible(n))
+                .map(|n| format!("'{n}'"))
+                .collect();
             match quoted.len() {
                 0 => {}
                 1 => hints.push(format!("a similar {what} exists: {}", quoted[0])),
@@ -79,7 +88,11 @@ impl UsageError {
 
         let message = if e.kind() == ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand {
             // Only with --json: without it, clap's help is printed instead.
-            let names: Vec<&str> = cmd.get_subcommands().map(clap::Command::get_name).collect();
+            let names: Vec<&str> = cmd
+                .get_subcommands()
+                .filter(|s| !s.is_hide_set())
+                .map(clap::Command::get_name)
+                .collect();
             hints.push(format!("subcommands: {}", names.join(", ")));
             format!("'{command}' requires a subcommand but one was not provided")
         } else {
@@ -130,7 +143,7 @@ fn first_paragraph(rendered: &str) -> String {
 /// clap got before the error. `help` stops the walk: the top-level help
 /// covers it.
 fn subcommand_path(args: &[OsString]) -> Vec<String> {
-    let Ok(matches) = super::Cli::command()
+    let Ok(matches) = super::parser()
         .ignore_errors(true)
         .try_get_matches_from(args)
     else {

@@ -28,6 +28,55 @@ fn completions_for_bash_zsh_and_fish() {
 }
 
 #[test]
+fn hidden_subcommands_are_not_offered() {
+    // Regression: the internal `generate-docs` was in the completion scripts
+    // and in the subcommand lists and suggestions of usage errors.
+    let env = TestEnv::bare();
+    let checked_in = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("completions");
+    for (shell, file) in [
+        ("bash", "kvgit.bash"),
+        ("zsh", "_kvgit"),
+        ("fish", "kvgit.fish"),
+    ] {
+        let script = env.stdout(&["completions", shell]);
+        assert!(
+            script.contains("check-attr"),
+            "{shell} completes subcommands"
+        );
+        for name in ["generate-docs", "generate__docs"] {
+            assert!(!script.contains(name), "{shell} offers {name}");
+        }
+        let file = std::fs::read_to_string(checked_in.join(file)).expect("read completions");
+        assert!(!file.contains("generate-docs"), "completions/{shell}");
+    }
+    let err = env.json_error(&[], 2);
+    assert_eq!(
+        err["message"],
+        "'kvgit' requires a subcommand but one was not provided (subcommands: init, config, \
+         set, get, rm, incr, ls, status, commit, batch, reset, log, show, diff, branch, switch, \
+         checkout, tag, reflog, merge, conflicts, resolve, check-attr, gc, fsck, import, \
+         export, completions, help)"
+    );
+    let out = env.run(&["gen"]);
+    out.error(2);
+    assert_eq!(
+        out.stderr,
+        "error: unrecognized subcommand 'gen'\n\
+         hint: a similar subcommand exists: 'get'\n\
+         hint: see 'kvgit --help'\n"
+    );
+    let err = env.json_error(&["generate"], 2);
+    assert_eq!(err["message"], "unrecognized subcommand 'generate'");
+    assert!(!env.stdout(&["--help"]).contains("generate-docs"));
+    // It still runs.
+    let out_dir = env.root().join("docs-out");
+    let out_arg = out_dir.to_str().expect("a UTF-8 temp path");
+    env.ok(&["generate-docs", out_arg]);
+    assert!(out_dir.join("completions/kvgit.bash").is_file());
+    assert!(out_dir.join("man/kvgit.1").is_file());
+}
+
+#[test]
 fn help_and_version_need_no_repository() {
     let env = TestEnv::bare();
     let help = env.stdout(&["--help"]);
