@@ -1,8 +1,8 @@
 //! Command lines clap rejects, reported the way every kvgit error is (SPEC
 //! section 5): one `error:` line, then `hint:` lines. clap's own rendering
 //! spreads an error over several lines (possible values, tips, the usage, "For
-//! more information"); this takes the parts from the error's context rather
-//! than cutting up that text.
+//! more information"). The lists and tips are taken out of the error's
+//! context and become hints; what clap renders without them is the message.
 
 use clap::error::{ContextKind, ContextValue, ErrorKind};
 use std::ffi::OsString;
