@@ -52,9 +52,6 @@ _kvgit() {
             kvgit,gc)
                 cmd="kvgit__subcmd__gc"
                 ;;
-            kvgit,generate-docs)
-                cmd="kvgit__subcmd__generate__subcmd__docs"
-                ;;
             kvgit,get)
                 cmd="kvgit__subcmd__get"
                 ;;
@@ -211,9 +208,6 @@ _kvgit() {
             kvgit__subcmd__help,gc)
                 cmd="kvgit__subcmd__help__subcmd__gc"
                 ;;
-            kvgit__subcmd__help,generate-docs)
-                cmd="kvgit__subcmd__help__subcmd__generate__subcmd__docs"
-                ;;
             kvgit__subcmd__help,get)
                 cmd="kvgit__subcmd__help__subcmd__get"
                 ;;
@@ -272,7 +266,7 @@ _kvgit() {
 
     case "${cmd}" in
         kvgit)
-            opts="-C -q -h -V --json --color --quiet --ns --lock-timeout --help --version init config set get rm incr ls status commit batch reset log show diff branch switch checkout tag reflog merge conflicts resolve check-attr gc fsck import export completions generate-docs help"
+            opts="-C -q -h -V --json --color --quiet --ns --lock-timeout --help --version init config set get rm incr ls status commit batch reset log show diff branch switch checkout tag reflog merge conflicts resolve check-attr gc fsck import export completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1239,36 +1233,6 @@ _kvgit() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        kvgit__subcmd__generate__subcmd__docs)
-            opts="-C -q -h --json --color --quiet --ns --lock-timeout --help"
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
-                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-                return 0
-            fi
-            case "${prev}" in
-                -C)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --color)
-                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
-                    return 0
-                    ;;
-                --ns)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --lock-timeout)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                *)
-                    COMPREPLY=()
-                    ;;
-            esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-            return 0
-            ;;
         kvgit__subcmd__get)
             opts="-C -q -h --json --color --quiet --ns --lock-timeout --at --committed --pretty --side --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
@@ -1308,7 +1272,7 @@ _kvgit() {
             return 0
             ;;
         kvgit__subcmd__help)
-            opts="init config set get rm incr ls status commit batch reset log show diff branch switch checkout tag reflog merge conflicts resolve check-attr gc fsck import export completions generate-docs help"
+            opts="init config set get rm incr ls status commit batch reset log show diff branch switch checkout tag reflog merge conflicts resolve check-attr gc fsck import export completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1476,20 +1440,6 @@ _kvgit() {
             return 0
             ;;
         kvgit__subcmd__help__subcmd__gc)
-            opts=""
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
-                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-                return 0
-            fi
-            case "${prev}" in
-                *)
-                    COMPREPLY=()
-                    ;;
-            esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-            return 0
-            ;;
-        kvgit__subcmd__help__subcmd__generate__subcmd__docs)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )

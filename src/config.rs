@@ -285,18 +285,26 @@ pub fn parse_duration(text: &str) -> Result<Duration, String> {
     Duration::try_from_secs_f64(secs).map_err(|_| format!("'{text}' is out of range"))
 }
 
+/// The kind of value a setting takes; a name kvgit does not know is a usage
+/// error, for reads as for edits (a typo is not an unset setting).
+pub fn known_key(key: &str) -> Result<Kind> {
+    match KNOWN_KEYS.iter().find(|(k, _, _)| *k == key) {
+        Some((_, kind, _)) => Ok(*kind),
+        None => {
+            let names: Vec<&str> = KNOWN_KEYS.iter().map(|(k, _, _)| *k).collect();
+            Err(Error::usage(format!(
+                "unknown config key '{key}' (known keys: {})",
+                names.join(", ")
+            )))
+        }
+    }
+}
+
 /// Sets (`Some`) or removes (`None`) a dotted key in the file at `path`,
 /// keeping the rest of the file as written. The file is replaced atomically.
 /// Returns whether anything changed.
 pub fn edit(path: &Path, key: &str, value: Option<&str>) -> Result<bool> {
-    let known = KNOWN_KEYS.iter().find(|(k, _, _)| *k == key);
-    let Some((_, kind, _)) = known else {
-        let names: Vec<&str> = KNOWN_KEYS.iter().map(|(k, _, _)| *k).collect();
-        return Err(Error::usage(format!(
-            "unknown config key '{key}' (known keys: {})",
-            names.join(", ")
-        )));
-    };
+    let kind = known_key(key)?;
     let text = match std::fs::read_to_string(path) {
         Ok(t) => t,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
@@ -308,7 +316,7 @@ pub fn edit(path: &Path, key: &str, value: Option<&str>) -> Result<bool> {
     let (section, name) = key.split_once('.').expect("known keys are dotted");
     let changed = match value {
         Some(v) => {
-            let item = typed_item(key, *kind, v)?;
+            let item = typed_item(key, kind, v)?;
             let table = doc
                 .entry(section)
                 .or_insert(toml_edit::table())

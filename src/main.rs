@@ -3,7 +3,8 @@
 
 mod cli;
 
-use clap::Parser;
+use clap::error::ErrorKind;
+use std::ffi::OsString;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
@@ -11,29 +12,13 @@ fn main() -> ExitCode {
     // own panics on damaged files into errors. Keep the default hook quiet so
     // those caught panics print nothing, and report uncaught ones below.
     std::panic::set_hook(Box::new(|_| {}));
-    let wants_json = std::env::args_os().any(|a| a == "--json");
-    let cli = match cli::Cli::try_parse() {
-        Ok(cli) => cli,
-        Err(e) => {
-            let code = e.exit_code();
-            if wants_json && code == 2 {
-                // clap's message without its usage and help lines, on one line.
-                let msg = e.to_string();
-                let text: Vec<&str> = msg
-                    .lines()
-                    .map(str::trim)
-                    .take_while(|l| !l.starts_with("Usage:") && !l.starts_with("For more"))
-                    .filter(|l| !l.is_empty())
-                    .collect();
-                print_json_error("usage", code, text.join(" ").trim_start_matches("error: "));
-            } else {
-                let _ = e.print();
-            }
-            return ExitCode::from(code as u8);
-        }
+    let args: Vec<OsString> = std::env::args_os().collect();
+    let invocation = match cli::parse(&args) {
+        Ok(invocation) => invocation,
+        Err(e) => return report_parse_error(e, &args),
     };
-    let json = cli.global.json;
-    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| cli::run(cli)));
+    let json = invocation.json();
+    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| cli::run(invocation)));
     let (code, kind, err) = match result {
         Ok(Ok(code)) => (code, "", None),
         Ok(Err(e)) => {
@@ -63,6 +48,35 @@ fn main() -> ExitCode {
                 .and_then(kvgit::Error::hint)
             {
                 eprintln!("hint: {hint}");
+            }
+        }
+    }
+    ExitCode::from(code as u8)
+}
+
+/// Reports a command line clap did not run: the help or version asked for,
+/// or a usage error (exit 2) as one `error:` line and `hint:` lines, or with
+/// `--json` as the error document.
+fn report_parse_error(e: clap::Error, args: &[OsString]) -> ExitCode {
+    let code = e.exit_code();
+    let wants_json = args.iter().any(|a| a == "--json");
+    match e.kind() {
+        ErrorKind::DisplayHelp | ErrorKind::DisplayVersion => {
+            let _ = e.print();
+        }
+        // `kvgit` alone (or `kvgit config`) prints the help, exit 2.
+        ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand if !wants_json => {
+            let _ = e.print();
+        }
+        _ => {
+            let usage = cli::UsageError::new(e, args);
+            if wants_json {
+                print_json_error("usage", code, &usage.one_line());
+            } else {
+                eprintln!("error: {}", usage.message);
+                for hint in usage.hint_lines() {
+                    eprintln!("hint: {hint}");
+                }
             }
         }
     }

@@ -59,8 +59,8 @@ pub fn increment(key: &str, current: Option<Value>, by: Number) -> Result<Value>
             "incr {key}: the key holds an int, so the increment must be whole, not {f}"
         ))),
         (Some(other), _) => Err(Error::usage(format!(
-            "incr {key}: the key holds a {}, not an int or float",
-            other.value_type()
+            "incr {key}: the key holds {}, not an int or float",
+            other.value_type().with_article()
         ))),
     }
 }

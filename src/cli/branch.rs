@@ -123,12 +123,16 @@ pub fn switch(ctx: &Ctx, args: SwitchArgs) -> anyhow::Result<i32> {
     let repo = ctx.open(true)?;
     let sig = ctx.signature(&repo)?;
     let create = args.create.then_some(args.start.as_deref());
-    let id = repo.switch(&args.name, create, args.discard_changes, &sig)?;
+    let switched = repo.switch(&args.name, create, args.discard_changes, &sig)?;
     if ctx.json {
-        print_json(&json!({"branch": args.name, "head": id_json(id), "created": args.create}))?;
+        print_json(
+            &json!({"branch": args.name, "head": id_json(switched.head), "created": args.create}),
+        )?;
     } else if !ctx.quiet {
         if args.create {
             eprintln!("Switched to a new branch '{}'", args.name);
+        } else if switched.already_on {
+            eprintln!("Already on '{}'", args.name);
         } else {
             eprintln!("Switched to branch '{}'", args.name);
         }
@@ -139,11 +143,13 @@ pub fn switch(ctx: &Ctx, args: SwitchArgs) -> anyhow::Result<i32> {
 pub fn checkout(ctx: &Ctx, args: CheckoutArgs) -> anyhow::Result<i32> {
     let repo = ctx.open(true)?;
     let sig = ctx.signature(&repo)?;
-    let (head, id) = repo.checkout(&args.rev, args.discard_changes, &sig)?;
+    let (head, id, already_on) = repo.checkout(&args.rev, args.discard_changes, &sig)?;
     match head {
         Head::Branch(b) => {
             if ctx.json {
                 print_json(&json!({"branch": b, "head": id.to_hex(), "detached": false}))?;
+            } else if already_on {
+                ctx.note(format!("Already on '{b}'"));
             } else {
                 ctx.note(format!("Switched to branch '{b}'"));
             }

@@ -120,6 +120,7 @@ pub fn run(ctx: &Ctx, args: ConfigArgs) -> anyhow::Result<i32> {
     };
     match args.action {
         ConfigAction::Get { key } => {
+            config::known_key(&key)?;
             let files: Vec<(&str, ConfigFile)> = if args.global {
                 vec![("user", ConfigFile::load(&user_config()?)?)]
             } else {

@@ -7,6 +7,7 @@ use kvgit::Error;
 use kvgit::repo::{ChangeKind, DiffSpec, KeyChange, Repo};
 use serde_json::json;
 use std::io::Write;
+use unicode_width::UnicodeWidthStr;
 
 #[derive(Debug, Args)]
 pub struct DiffArgs {
@@ -115,8 +116,13 @@ pub fn run(ctx: &Ctx, args: DiffArgs) -> anyhow::Result<i32> {
         }
     } else if args.stat {
         let count = |k| changes.iter().filter(|c| c.kind() == k).count();
-        for c in &changes {
-            writeln!(out, " {} | {}", ctx.show_key(&c.key), c.kind().name())?;
+        let keys: Vec<_> = changes.iter().map(|c| ctx.show_key(&c.key)).collect();
+        // The key column is as wide as the widest key shown, as in `git diff
+        // --stat`; width is in terminal columns, not bytes.
+        let width = keys.iter().map(|k| k.width()).max().unwrap_or(0);
+        for (c, key) in changes.iter().zip(&keys) {
+            let pad = width - key.width();
+            writeln!(out, " {key}{:pad$} | {}", "", c.kind().name())?;
         }
         writeln!(
             out,

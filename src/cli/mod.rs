@@ -20,10 +20,13 @@ mod review;
 mod set;
 mod status;
 mod transfer;
+mod usage;
 
 pub use context::Ctx;
+pub use usage::UsageError;
 
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
+use std::ffi::OsString;
 use std::path::PathBuf;
 
 /// A versioned key-value store with git's model
@@ -164,9 +167,6 @@ pub enum Command {
     Export(transfer::ExportArgs),
     /// Print a shell completion script
     Completions(CompletionsArgs),
-    /// Write completions/ and man/ into a directory (for the source tree)
-    #[command(hide = true)]
-    GenerateDocs(GenerateDocsArgs),
 }
 
 /// `set` is built with the command line, not deferred: its own `--json` (the
@@ -185,6 +185,52 @@ pub struct GenerateDocsArgs {
     pub out: PathBuf,
 }
 
+const GENERATE_DOCS: &str = "generate-docs";
+
+/// The command line kvgit parses: the public one (`Cli::command()`, which
+/// help, completions and man pages describe) plus the hidden, internal
+/// `generate-docs`. It is added only here because clap_complete lists hidden
+/// subcommands and clap cannot take a subcommand out of a `Command`.
+pub fn parser() -> clap::Command {
+    Cli::command().subcommand(
+        GenerateDocsArgs::augment_args(clap::Command::new(GENERATE_DOCS))
+            .about("Write completions/ and man/ into a directory (for the source tree)")
+            .hide(true),
+    )
+}
+
+/// What a command line asks for.
+#[derive(Debug)]
+pub enum Invocation {
+    Run(Cli),
+    GenerateDocs(GenerateDocsArgs),
+}
+
+impl Invocation {
+    /// Whether errors are reported as a JSON document.
+    pub fn json(&self) -> bool {
+        match self {
+            Invocation::Run(cli) => cli.global.json,
+            Invocation::GenerateDocs(_) => false,
+        }
+    }
+}
+
+/// Parses a command line (program name first).
+pub fn parse(args: &[OsString]) -> Result<Invocation, clap::Error> {
+    let mut cmd = parser();
+    let mut matches = cmd.try_get_matches_from_mut(args)?;
+    let invocation = if matches.subcommand_name() == Some(GENERATE_DOCS) {
+        let (_, mut sub) = matches
+            .remove_subcommand()
+            .expect("the subcommand was just named");
+        GenerateDocsArgs::from_arg_matches_mut(&mut sub).map(Invocation::GenerateDocs)
+    } else {
+        Cli::from_arg_matches_mut(&mut matches).map(Invocation::Run)
+    };
+    invocation.map_err(|e| e.format(&mut cmd))
+}
+
 #[derive(Debug, Args)]
 pub struct CompletionsArgs {
     /// The shell to generate for
@@ -192,7 +238,11 @@ pub struct CompletionsArgs {
 }
 
 /// Runs a parsed command and returns its exit code.
-pub fn run(cli: Cli) -> anyhow::Result<i32> {
+pub fn run(invocation: Invocation) -> anyhow::Result<i32> {
+    let cli = match invocation {
+        Invocation::Run(cli) => cli,
+        Invocation::GenerateDocs(a) => return generate_docs(&a.out).map(|()| 0),
+    };
     let ctx = Ctx::new(cli.global)?;
     match cli.command {
         Command::Init(a) => init::run(&ctx, a),
@@ -223,19 +273,16 @@ pub fn run(cli: Cli) -> anyhow::Result<i32> {
         Command::Import(a) => transfer::import(&ctx, a),
         Command::Export(a) => transfer::export(&ctx, a),
         Command::Completions(a) => {
-            let mut cmd = <Cli as clap::CommandFactory>::command();
             let mut script = Vec::new();
-            clap_complete::generate(a.shell, &mut cmd, "kvgit", &mut script);
+            clap_complete::generate(a.shell, &mut Cli::command(), "kvgit", &mut script);
             std::io::Write::write_all(&mut std::io::stdout().lock(), &script)?;
             Ok(0)
         }
-        Command::GenerateDocs(a) => generate_docs(&a.out).map(|()| 0),
     }
 }
 
 /// Writes completion scripts (bash, zsh, fish) and one man page per command.
 fn generate_docs(out: &std::path::Path) -> anyhow::Result<()> {
-    use clap::CommandFactory;
     let completions = out.join("completions");
     let man = out.join("man");
     std::fs::create_dir_all(&completions)?;

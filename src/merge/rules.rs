@@ -299,8 +299,10 @@ impl Attributes {
     pub fn check_type(&self, key: &str, ty: ValueType) -> Result<()> {
         match self.type_for(key) {
             Some(d) if d.value != ty => Err(Error::Usage(format!(
-                "key '{key}' must hold a {} ({}), not a {ty}",
-                d.value, d.by
+                "key '{key}' must hold {} ({}), not {}",
+                d.value.with_article(),
+                d.by,
+                ty.with_article()
             ))),
             _ => Ok(()),
         }

@@ -44,6 +44,18 @@ impl ValueType {
         }
     }
 
+    /// The name with its indefinite article, for messages: "an int", "a string".
+    pub fn with_article(self) -> &'static str {
+        match self {
+            ValueType::String => "a string",
+            ValueType::Int => "an int",
+            ValueType::Float => "a float",
+            ValueType::Bool => "a bool",
+            ValueType::Json => "a json value",
+            ValueType::Bytes => "a bytes value",
+        }
+    }
+
     /// The type a JSON value gets when no type is named (import, JSON batch
     /// lines): strings, bools, whole and other numbers map to their own
     /// types; arrays, objects and null are json.

@@ -9,6 +9,15 @@ use crate::rev;
 use crate::stage;
 use crate::store::{Reader, WriteCtx};
 
+/// What `switch` did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Switched {
+    /// The commit the branch points at; `None` for a branch with no commits.
+    pub head: Option<Id>,
+    /// HEAD was on the branch already, so nothing moved.
+    pub already_on: bool,
+}
+
 impl Repo {
     pub fn create_branch(&self, name: &str, start: Option<&str>, sig: &Signature) -> Result<Id> {
         refs::validate_ref_name(name)?;
@@ -112,7 +121,7 @@ impl Repo {
         create_at: Option<Option<&str>>,
         discard: bool,
         sig: &Signature,
-    ) -> Result<Option<Id>> {
+    ) -> Result<Switched> {
         if create_at.is_some() {
             refs::validate_ref_name(name)?;
         }
@@ -148,25 +157,31 @@ impl Repo {
                     ))
                 })?),
             };
-            refs::write_head(w, &Head::Branch(name.to_string()))?;
+            let head = Head::Branch(name.to_string());
+            let already_on = refs::read_head(w)? == head;
+            refs::write_head(w, &head)?;
             if target.is_some() {
                 refs::log_move(w, refs::HEAD, old_head, target, &why)?;
             }
             stage::clear(w)?;
-            Ok(target)
+            Ok(Switched {
+                head: target,
+                already_on,
+            })
         })
     }
 
     /// Detaches HEAD at `rev` (or switches, if `rev` names a branch).
-    pub fn checkout(&self, rev: &str, discard: bool, sig: &Signature) -> Result<(Head, Id)> {
+    /// Returns where HEAD is, its commit, and whether HEAD was on that branch
+    /// already.
+    pub fn checkout(&self, rev: &str, discard: bool, sig: &Signature) -> Result<(Head, Id, bool)> {
         let is_branch = self
             .store
             .read(|r| Ok(r.ref_get(&refs::branch_ref(rev))?.is_some()))?;
         if is_branch {
-            let id = self
-                .switch(rev, None, discard, sig)?
-                .expect("a branch has a commit");
-            return Ok((Head::Branch(rev.to_string()), id));
+            let switched = self.switch(rev, None, discard, sig)?;
+            let id = switched.head.expect("a branch has a commit");
+            return Ok((Head::Branch(rev.to_string()), id, switched.already_on));
         }
         self.store.write(|w| {
             refuse_if_staged(w, discard)?;
@@ -180,7 +195,7 @@ impl Repo {
             };
             refs::log_move(w, refs::HEAD, old, Some(target), &why)?;
             stage::clear(w)?;
-            Ok((Head::Detached(target), target))
+            Ok((Head::Detached(target), target, false))
         })
     }
 

@@ -16,6 +16,7 @@ mod merge;
 mod transfer;
 
 pub use crate::store::{Access, EngineCheck};
+pub use branches::Switched;
 pub use maintenance::GcRun;
 pub use merge::{
     Choice, ConflictView, KeyReport, MergeOptions, MergeOutcome, MergeReport, MergeStatus, Side,

@@ -196,6 +196,12 @@ pub struct Cmd<'a> {
 }
 
 impl Cmd<'_> {
+    /// Appends an argument that need not be UTF-8.
+    pub fn arg(mut self, arg: impl Into<OsString>) -> Self {
+        self.args.push(arg.into());
+        self
+    }
+
     /// Runs in `dir` instead of the repository directory.
     pub fn cwd(mut self, dir: impl AsRef<Path>) -> Self {
         self.cwd = dir.as_ref().to_path_buf();

@@ -138,6 +138,27 @@ fn commits_take_their_author_from_config() {
 #[test]
 fn config_rejects_unknown_keys_and_bad_values() {
     let env = TestEnv::new();
+    // Regression: `config get` of a misspelt name said "not set" (exit 1)
+    // where `set` and `unset` reject the name. All three reject it alike.
+    let unknown = "unknown config key 'user.nmae' (known keys: user.name, user.email, \
+                   color.ui, core.max-value-size, gc.high-water, gc.low-water, gc.protect, \
+                   gc.reflog-expire, merge.default)";
+    for args in [
+        &["config", "get", "user.nmae"][..],
+        &["config", "--global", "get", "user.nmae"],
+        &["config", "set", "user.nmae", "x"],
+        &["config", "unset", "user.nmae"],
+    ] {
+        let out = env.run(args);
+        assert_eq!(out.error(2), unknown, "{out}");
+        assert_eq!(out.stderr, format!("error: {unknown}\n"), "{out}");
+        let err = env.json_error(args, 2);
+        assert_eq!(err["kind"], "usage", "{err}");
+        assert_eq!(err["message"], unknown, "{err}");
+    }
+    // Outside a repository too.
+    let bare = TestEnv::bare();
+    assert_eq!(bare.run(&["config", "get", "user.nmae"]).error(2), unknown);
     let msg = env.run(&["config", "set", "no.such", "x"]).error(2);
     assert!(msg.contains("no.such"), "{msg}");
     let msg = env

@@ -372,6 +372,35 @@ fn diff_stat_name_only_and_exit_code() {
 }
 
 #[test]
+fn diff_stat_aligns_the_key_column() {
+    // Regression: the `|` did not line up (" k1 | modified", " newkey | added").
+    let env = TestEnv::new();
+    env.batch("set k1 v\nset gone v\n");
+    env.ok(&["set", "k1", "w"]);
+    env.ok(&["set", "newkey", "v"]);
+    env.ok(&["set", "日本", "v"]);
+    env.ok(&["rm", "gone"]);
+    assert_eq!(
+        env.stdout(&["diff", "--stat"]),
+        " gone   | removed\n \
+         k1     | modified\n \
+         newkey | added\n \
+         日本   | added\n \
+         4 keys changed: 2 added, 1 modified, 1 removed\n"
+    );
+    // --stat changes only the human output.
+    assert_eq!(
+        env.json(&["diff", "--stat"]),
+        env.json(&["diff"]),
+        "the JSON is the same with --stat"
+    );
+    assert_eq!(
+        field(&env.json(&["diff", "--stat"]), "key"),
+        ["gone", "k1", "newkey", "日本"]
+    );
+}
+
+#[test]
 fn diff_takes_a_key_prefix() {
     let env = TestEnv::new();
     diff_fixture(&env);

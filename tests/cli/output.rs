@@ -28,6 +28,55 @@ fn completions_for_bash_zsh_and_fish() {
 }
 
 #[test]
+fn hidden_subcommands_are_not_offered() {
+    // Regression: the internal `generate-docs` was in the completion scripts
+    // and in the subcommand lists and suggestions of usage errors.
+    let env = TestEnv::bare();
+    let checked_in = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("completions");
+    for (shell, file) in [
+        ("bash", "kvgit.bash"),
+        ("zsh", "_kvgit"),
+        ("fish", "kvgit.fish"),
+    ] {
+        let script = env.stdout(&["completions", shell]);
+        assert!(
+            script.contains("check-attr"),
+            "{shell} completes subcommands"
+        );
+        for name in ["generate-docs", "generate__docs"] {
+            assert!(!script.contains(name), "{shell} offers {name}");
+        }
+        let file = std::fs::read_to_string(checked_in.join(file)).expect("read completions");
+        assert!(!file.contains("generate-docs"), "completions/{shell}");
+    }
+    let err = env.json_error(&[], 2);
+    assert_eq!(
+        err["message"],
+        "'kvgit' requires a subcommand but one was not provided (subcommands: init, config, \
+         set, get, rm, incr, ls, status, commit, batch, reset, log, show, diff, branch, switch, \
+         checkout, tag, reflog, merge, conflicts, resolve, check-attr, gc, fsck, import, \
+         export, completions, help)"
+    );
+    let out = env.run(&["gen"]);
+    out.error(2);
+    assert_eq!(
+        out.stderr,
+        "error: unrecognized subcommand 'gen'\n\
+         hint: a similar subcommand exists: 'get'\n\
+         hint: see 'kvgit --help'\n"
+    );
+    let err = env.json_error(&["generate"], 2);
+    assert_eq!(err["message"], "unrecognized subcommand 'generate'");
+    assert!(!env.stdout(&["--help"]).contains("generate-docs"));
+    // It still runs.
+    let out_dir = env.root().join("docs-out");
+    let out_arg = out_dir.to_str().expect("a UTF-8 temp path");
+    env.ok(&["generate-docs", out_arg]);
+    assert!(out_dir.join("completions/kvgit.bash").is_file());
+    assert!(out_dir.join("man/kvgit.1").is_file());
+}
+
+#[test]
 fn help_and_version_need_no_repository() {
     let env = TestEnv::bare();
     let help = env.stdout(&["--help"]);
@@ -50,10 +99,8 @@ fn unknown_flags_and_subcommands_are_usage_errors() {
         &["--color", "sometimes", "status"],
         &["--lock-timeout", "soon", "status"],
     ] {
-        let out = env.run(args);
-        out.code(2);
-        assert!(out.stdout.is_empty(), "{out}");
-        assert!(out.stderr.starts_with("error: "), "{out}");
+        // One error line, then hints (SPEC 5).
+        env.run(args).error(2);
     }
     assert!(env.run(&["get", "k", "--bogus"]).stderr.contains("--bogus"));
     // Nothing was done.
@@ -61,26 +108,46 @@ fn unknown_flags_and_subcommands_are_usage_errors() {
 }
 
 #[test]
-fn usage_errors_with_json_start_stderr_with_the_error_document() {
-    // docs/json.md: when the command line cannot be parsed, the JSON line is
-    // followed on stderr by the usual usage message; the first line is the
-    // document.
+fn usage_errors_with_json_are_the_error_document() {
+    // docs/json.md: when the command line cannot be parsed, stderr is the
+    // error document alone, the message on one line.
     let env = TestEnv::new();
     for args in [
         &["--json", "get", "k", "--bogus"][..],
         &["--json", "frobnicate"],
         &["get", "--json"],
         &["--json", "--lock-timeout", "soon", "ls"],
+        &["--json", "config"],
     ] {
-        let out = env.run(args);
-        out.code(2);
-        assert!(out.stdout.is_empty(), "{out}");
-        let first = out.stderr.lines().next().unwrap_or_default();
-        let doc: serde_json::Value = serde_json::from_str(first)
-            .unwrap_or_else(|e| panic!("the first stderr line is JSON ({e})\n{out}"));
-        assert_eq!(doc["error"]["kind"], "usage", "{out}");
-        assert_eq!(doc["error"]["code"], 2, "{out}");
-        assert!(doc["error"]["message"].is_string(), "{out}");
+        let err = env.run(args).json_error(2);
+        assert_eq!(err["kind"], "usage", "{args:?}: {err}");
+    }
+    for (args, message) in [
+        (
+            &["--json", "set", "x", "1", "--int", "--float"][..],
+            "the argument '--int' cannot be used with '--float'",
+        ),
+        (
+            &["--json", "get", "k", "--bogus"],
+            "unexpected argument '--bogus' found (to pass '--bogus' as a value, use '-- --bogus')",
+        ),
+        (
+            &["--json", "set", "k", "v", "--type", "nope"],
+            "invalid value 'nope' for '--type <TYPE>' \
+             (possible values: string, int, float, bool, json, bytes)",
+        ),
+        (
+            &["--json", "set"],
+            "the following required arguments were not provided: <KEY> <VALUE>",
+        ),
+        (
+            &["--json", "config"],
+            "'kvgit config' requires a subcommand but one was not provided \
+             (subcommands: get, set, unset, list, rule, help)",
+        ),
+    ] {
+        let err = env.run(args).json_error(2);
+        assert_eq!(err["message"], message, "{args:?}");
     }
     // A bad flag value that kvgit itself checks: exactly the document.
     let err = env.json_error(&["--lock-timeout", "soon", "ls"], 2);
@@ -88,6 +155,116 @@ fn usage_errors_with_json_start_stderr_with_the_error_document() {
         err["message"].as_str().is_some_and(|m| m.contains("soon")),
         "{err}"
     );
+}
+
+#[test]
+fn usage_errors_are_one_error_line_then_hints() {
+    // Regression: clap's errors were several lines (a blank line, "Usage:",
+    // "tip:", "For more information, try '--help'."), not SPEC 5's format.
+    let env = TestEnv::new();
+    for (args, stderr) in [
+        (
+            &["set", "x", "1", "--int", "--float"][..],
+            "error: the argument '--int' cannot be used with '--float'\n\
+             hint: see 'kvgit set --help'\n",
+        ),
+        (
+            &["log", "-n", "-1"],
+            "error: unexpected argument '-1' found\n\
+             hint: to pass '-1' as a value, use '-- -1'\n\
+             hint: see 'kvgit log --help'\n",
+        ),
+        (
+            &["resolve", "a", "--ours", "--theirs"],
+            "error: the argument '--ours' cannot be used with '--theirs'\n\
+             hint: see 'kvgit resolve --help'\n",
+        ),
+        (
+            &["set", "x", "1", "--type", "bogus"],
+            "error: invalid value 'bogus' for '--type <TYPE>'\n\
+             hint: possible values: string, int, float, bool, json, bytes\n\
+             hint: see 'kvgit set --help'\n",
+        ),
+        (
+            &["status", "--bogus"],
+            "error: unexpected argument '--bogus' found\n\
+             hint: see 'kvgit status --help'\n",
+        ),
+        (
+            &["status", "--jsn"],
+            "error: unexpected argument '--jsn' found\n\
+             hint: a similar argument exists: '--json'\n\
+             hint: see 'kvgit status --help'\n",
+        ),
+        (
+            &["config", "get"],
+            "error: the following required arguments were not provided: <KEY>\n\
+             hint: see 'kvgit config get --help'\n",
+        ),
+        (
+            &["bogus"],
+            "error: unrecognized subcommand 'bogus'\n\
+             hint: see 'kvgit --help'\n",
+        ),
+        // clap names only the letter '-d'; the user typed '-dash'.
+        (
+            &["set", "-dash", "v"],
+            "error: unexpected argument '-dash' found\n\
+             hint: to pass '-dash' as a value, use '-- -dash'\n\
+             hint: see 'kvgit set --help'\n",
+        ),
+    ] {
+        let out = env.run(args);
+        out.error(2);
+        assert_eq!(out.stderr, stderr, "{out}");
+    }
+    // What the hint says works.
+    env.ok(&["set", "--", "-dash", "v"]);
+    assert_eq!(env.stdout(&["get", "--", "-dash"]), "v\n");
+    // Nothing else was done.
+    assert_eq!(env.staged_keys(), ["-dash"]);
+}
+
+#[cfg(unix)]
+#[test]
+fn a_non_utf8_argument_is_a_one_line_usage_error() {
+    use std::os::unix::ffi::OsStringExt;
+    let env = TestEnv::new();
+    let out = env
+        .cmd(&["get"])
+        .arg(std::ffi::OsString::from_vec(vec![b'k', 0xff]))
+        .run();
+    out.error(2);
+    assert_eq!(
+        out.stderr,
+        "error: invalid UTF-8 was detected in one or more arguments\n\
+         hint: see 'kvgit get --help'\n"
+    );
+}
+
+#[test]
+fn help_and_version_keep_clap_output() {
+    let env = TestEnv::bare();
+    for args in [
+        &["--help"][..],
+        &["-h"],
+        &["set", "--help"],
+        &["help", "set"],
+    ] {
+        let out = env.ok(args);
+        assert!(out.stdout().contains("Usage: kvgit"), "{out}");
+        assert_eq!(out.stderr, "", "{out}");
+    }
+    assert_eq!(env.stdout(&["--version"]), "kvgit 0.1.0\n");
+    assert_eq!(env.stdout(&["-V"]), "kvgit 0.1.0\n");
+    // No subcommand: the help, on stderr, exit 2 (as clap does).
+    for args in [&[][..], &["config"]] {
+        let out = env.run(args);
+        out.code(2);
+        assert!(out.stdout.is_empty(), "{out}");
+        assert!(out.stderr.contains("Usage: kvgit"), "{out}");
+        assert!(out.stderr.contains("Commands:"), "{out}");
+    }
 }
 
 #[test]

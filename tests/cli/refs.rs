@@ -152,6 +152,33 @@ fn switch_moves_between_branches() {
 }
 
 #[test]
+fn switch_to_the_current_branch_says_already_on() {
+    // Regression: `switch main` on main said "Switched to branch 'main'";
+    // git says "Already on 'main'".
+    let env = TestEnv::new();
+    let head = env.commit_kv("k", "v");
+    env.ok(&["branch", "other"]);
+    let out = env.ok(&["switch", "main"]);
+    assert_eq!(out.stderr, "Already on 'main'\n", "{out}");
+    assert!(out.stdout.is_empty(), "{out}");
+    assert_eq!(env.ok(&["checkout", "main"]).stderr, "Already on 'main'\n");
+    assert_eq!(env.ok(&["switch", "-q", "main"]).stderr, "");
+    // The JSON is the same as for any switch.
+    assert_eq!(
+        env.json(&["switch", "main"]),
+        json!({"branch": "main", "head": head, "created": false})
+    );
+    assert_eq!(env.json(&["status"])["branch"], "main");
+    // A real switch still says so.
+    let out = env.ok(&["switch", "other"]);
+    assert_eq!(out.stderr, "Switched to branch 'other'\n", "{out}");
+    assert_eq!(
+        env.ok(&["checkout", "main"]).stderr,
+        "Switched to branch 'main'\n"
+    );
+}
+
+#[test]
 fn switch_refuses_with_staged_changes_unless_discarding() {
     let env = TestEnv::new();
     env.commit_kv("k", "1");

@@ -255,6 +255,39 @@ fn values_that_do_not_parse_are_rejected_naming_type_and_text() {
 }
 
 #[test]
+fn type_errors_use_the_right_article() {
+    // Regression: a type rule's error said "must hold a int".
+    let env = TestEnv::new();
+    env.ok(&["config", "rule", "add", "n/*", "--type", "int", "-q"]);
+    env.ok(&["config", "rule", "add", "j/*", "--type", "json", "-q"]);
+    let config = env.kvdir().join("config.toml");
+    let msg = env
+        .run(&["set", "n/x", "hello", "--type", "string"])
+        .error(2);
+    assert_eq!(
+        msg,
+        format!(
+            "key 'n/x' must hold an int (rule 1 (n/*) in {}), not a string",
+            config.display()
+        )
+    );
+    let msg = env.run(&["set", "j/x", "1", "--int"]).error(2);
+    assert_eq!(
+        msg,
+        format!(
+            "key 'j/x' must hold a json value (rule 2 (j/*) in {}), not an int",
+            config.display()
+        )
+    );
+    env.ok(&["set", "b", "-", "--type", "bytes"]);
+    let msg = env.run(&["incr", "b"]).error(2);
+    assert_eq!(
+        msg,
+        "incr b: the key holds a bytes value, not an int or float"
+    );
+}
+
+#[test]
 fn get_reads_staged_then_head_or_a_revision() {
     let env = TestEnv::new();
     env.commit_kv("k", "v1");
