@@ -16,7 +16,12 @@ pub struct LogArgs {
     /// Start from this revision [default: HEAD]
     pub rev: Option<String>,
     /// Show at most N commits
-    #[arg(short = 'n', long = "max-count", value_name = "N")]
+    #[arg(
+        short = 'n',
+        long = "max-count",
+        value_name = "N",
+        allow_negative_numbers = true
+    )]
     pub max_count: Option<usize>,
     /// One line per commit
     #[arg(long)]

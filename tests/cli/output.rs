@@ -170,8 +170,7 @@ fn usage_errors_are_one_error_line_then_hints() {
         ),
         (
             &["log", "-n", "-1"],
-            "error: unexpected argument '-1' found\n\
-             hint: to pass '-1' as a value, use '-- -1'\n\
+            "error: invalid value '-1' for '--max-count <N>': invalid digit found in string\n\
              hint: see 'kvgit log --help'\n",
         ),
         (
