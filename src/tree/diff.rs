@@ -62,13 +62,13 @@ pub fn diff_prefix(src: &dyn ObjectRead, a: Id, b: Id, prefix: &str) -> Result<V
                 return Ok(merge_leaves(&side_a, &side_b, prefix));
             }
             drop_shared(&mut side_a, &mut side_b);
-        }
-        // Expand the higher side (both when level).
-        if level_a >= level_b {
+            (side_a, side_b) = expand_both(src, &side_a, &side_b, prefix)?;
+            level_a -= 1;
+            level_b -= 1;
+        } else if level_a > level_b {
             side_a = expand(src, &side_a, prefix)?;
             level_a -= 1;
-        }
-        if level_b > level_a {
+        } else {
             side_b = expand(src, &side_b, prefix)?;
             level_b -= 1;
         }
@@ -103,10 +103,103 @@ fn drop_shared(a: &mut Vec<At>, b: &mut Vec<At>) {
 }
 
 /// Replaces children with their entries, skipping children whose key range
-/// cannot hold a key with `prefix`. The range of a child runs to the next key
-/// in the list, which may be past its true end once shared children are gone:
-/// that keeps more than needed, never less.
+/// cannot hold a key with `prefix`.
 fn expand(src: &dyn ObjectRead, children: &[At], prefix: &str) -> Result<Vec<At>> {
+    let mut out = Vec::new();
+    for node in load_children(src, children, prefix)? {
+        out.extend(At::all(&node));
+    }
+    Ok(out)
+}
+
+/// Expands both sides one level down, leaving out every entry present on
+/// both (same key and same child or value): like [`expand`] then
+/// [`drop_shared`], without holding the shared entries, which are most of
+/// them (a changed key changes one entry of each node on its path).
+fn expand_both(
+    src: &dyn ObjectRead,
+    a: &[At],
+    b: &[At],
+    prefix: &str,
+) -> Result<(Vec<At>, Vec<At>)> {
+    let (nodes_a, nodes_b) = (
+        load_children(src, a, prefix)?,
+        load_children(src, b, prefix)?,
+    );
+    let (mut wa, mut wb) = (Walk::new(&nodes_a), Walk::new(&nodes_b));
+    let (mut out_a, mut out_b) = (Vec::new(), Vec::new());
+    loop {
+        match (wa.peek(), wb.peek()) {
+            (None, None) => break,
+            (Some(_), None) => out_a.push(wa.take()),
+            (None, Some(_)) => out_b.push(wb.take()),
+            (Some(x), Some(y)) => match x.key.cmp(&y.key) {
+                std::cmp::Ordering::Less => out_a.push(wa.take()),
+                std::cmp::Ordering::Greater => out_b.push(wb.take()),
+                std::cmp::Ordering::Equal if x == y => {
+                    wa.skip();
+                    wb.skip();
+                }
+                std::cmp::Ordering::Equal => {
+                    out_a.push(wa.take());
+                    out_b.push(wb.take());
+                }
+            },
+        }
+    }
+    Ok((out_a, out_b))
+}
+
+/// The entries of a list of nodes in order, handed out as `At` only when kept.
+struct Walk<'n> {
+    nodes: &'n [Arc<Node>],
+    node: usize,
+    idx: usize,
+}
+
+impl<'n> Walk<'n> {
+    fn new(nodes: &'n [Arc<Node>]) -> Walk<'n> {
+        let mut w = Walk {
+            nodes,
+            node: 0,
+            idx: 0,
+        };
+        w.settle();
+        w
+    }
+
+    /// Moves past the ends of nodes (and empty nodes).
+    fn settle(&mut self) {
+        while self.node < self.nodes.len() && self.idx >= self.nodes[self.node].entries.len() {
+            self.node += 1;
+            self.idx = 0;
+        }
+    }
+
+    fn peek(&self) -> Option<&'n Entry> {
+        self.nodes.get(self.node).map(|n| &n.entries[self.idx])
+    }
+
+    fn skip(&mut self) {
+        self.idx += 1;
+        self.settle();
+    }
+
+    fn take(&mut self) -> At {
+        let at = At {
+            node: self.nodes[self.node].clone(),
+            idx: self.idx,
+        };
+        self.skip();
+        at
+    }
+}
+
+/// Loads the children in `children` whose key range can hold a key with
+/// `prefix`. The range of a child runs to the next key in the list, which may
+/// be past its true end once shared children are gone: that keeps more than
+/// needed, never less.
+fn load_children(src: &dyn ObjectRead, children: &[At], prefix: &str) -> Result<Vec<Arc<Node>>> {
     let mut out = Vec::new();
     for (i, at) in children.iter().enumerate() {
         let child = at.entry();
@@ -118,7 +211,7 @@ fn expand(src: &dyn ObjectRead, children: &[At], prefix: &str) -> Result<Vec<At>
             continue;
         }
         let id = child.child().expect("internal nodes hold children");
-        out.extend(At::all(&src.node(&id)?));
+        out.push(src.node(&id)?);
     }
     Ok(out)
 }
