@@ -38,6 +38,7 @@ impl Repo {
                     "use 'kvgit branch -m' to rename or 'kvgit reset' to move it",
                 ));
             }
+            refuse_tag_name(w, name)?;
             let why = Move {
                 author: &sig.author,
                 time: sig.time,
@@ -94,6 +95,7 @@ impl Repo {
                     "delete it first or pick another name",
                 ));
             }
+            refuse_tag_name(w, new)?;
             if let Some(tip) = tip {
                 w.ref_remove(&old_ref)?;
                 w.reflog_rename(&old_ref, &new_ref)?;
@@ -142,6 +144,7 @@ impl Repo {
                             format!("use 'kvgit switch {name}' to switch to it"),
                         ));
                     }
+                    refuse_tag_name(w, name)?;
                     let start_id = match start {
                         Some(rev) => Some(rev::resolve(w, rev)?),
                         None => old_head,
@@ -210,6 +213,12 @@ impl Repo {
                     format!("delete it first with 'kvgit tag -d {name}'"),
                 ));
             }
+            if w.ref_get(&refs::branch_ref(name))?.is_some() {
+                return Err(Error::refused(
+                    format!("a branch named '{name}' exists: as a revision, '{name}' would name the branch, never the tag"),
+                    "pick another name for the tag",
+                ));
+            }
             let why = Move {
                 author: &sig.author,
                 time: sig.time,
@@ -239,6 +248,20 @@ fn refuse_if_staged(w: &mut WriteCtx<'_>, discard: bool) -> Result<()> {
         return Err(Error::refused(
             "you have staged changes",
             "commit them, unstage them with 'kvgit reset', or pass --discard-changes",
+        ));
+    }
+    Ok(())
+}
+
+/// A branch may not take a tag's name: as a revision the name would mean the
+/// branch, and the tag could no longer be named.
+fn refuse_tag_name(w: &WriteCtx<'_>, name: &str) -> Result<()> {
+    if w.ref_get(&refs::tag_ref(name))?.is_some() {
+        return Err(Error::refused(
+            format!(
+                "a tag named '{name}' exists: as a revision, '{name}' would name the branch and hide the tag"
+            ),
+            format!("pick another name, or delete the tag with 'kvgit tag -d {name}'"),
         ));
     }
     Ok(())

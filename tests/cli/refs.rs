@@ -454,3 +454,35 @@ fn reflog_records_every_move_and_undoes_a_mistake() {
     assert_eq!(field(&side_log, "new"), [c2.as_str()]);
     env.run(&["reflog", "nope"]).error(2);
 }
+
+#[test]
+fn a_tag_and_a_branch_cannot_share_a_name() {
+    // As a revision the branch would win and the tag could not be named.
+    let env = TestEnv::new();
+    env.commit_kv("k", "1");
+    let msg = env.run(&["tag", "main"]).error(8);
+    assert_eq!(
+        msg,
+        "a branch named 'main' exists: as a revision, 'main' would name the branch, never the tag"
+    );
+    env.ok(&["tag", "v1"]);
+    env.ok(&["branch", "x"]);
+    for args in [
+        &["branch", "v1"][..],
+        &["switch", "-c", "v1"],
+        &["branch", "-m", "x", "v1"],
+    ] {
+        let msg = env.run(args).error(8);
+        assert!(msg.starts_with("a tag named 'v1' exists"), "{msg}");
+    }
+    let branches: Vec<String> = env
+        .json(&["branch"])
+        .as_array()
+        .expect("list")
+        .iter()
+        .map(|b| b["name"].as_str().expect("name").to_string())
+        .collect();
+    assert_eq!(branches, ["main", "x"]);
+    env.ok(&["tag", "-d", "v1"]);
+    env.ok(&["branch", "v1"]);
+}
