@@ -261,7 +261,7 @@ complete -c kvgit -n "__fish_kvgit_using_subcommand reset" -l expect-head -d 'Fa
 complete -c kvgit -n "__fish_kvgit_using_subcommand reset" -l json -d 'Print machine-readable JSON on stdout (see docs/json.md)'
 complete -c kvgit -n "__fish_kvgit_using_subcommand reset" -s q -l quiet -d 'Print only what was asked for'
 complete -c kvgit -n "__fish_kvgit_using_subcommand reset" -l hard -d 'Move the branch to REV and clear the staging area'
-complete -c kvgit -n "__fish_kvgit_using_subcommand reset" -l soft -d 'Move the branch to REV and keep the staged changes'
+complete -c kvgit -n "__fish_kvgit_using_subcommand reset" -l soft -d 'Move the branch to REV and keep the working state: what the commits left behind changed is staged'
 complete -c kvgit -n "__fish_kvgit_using_subcommand reset" -s h -l help -d 'Print help'
 complete -c kvgit -n "__fish_kvgit_using_subcommand log" -s C -d 'Run as if kvgit was started in DIR' -r -F
 complete -c kvgit -n "__fish_kvgit_using_subcommand log" -l color -d 'When to colour output' -r -f -a "auto\t''

@@ -12,7 +12,7 @@ pub struct ResetArgs {
     /// Move the branch to REV and clear the staging area
     #[arg(long, conflicts_with = "soft")]
     pub hard: bool,
-    /// Move the branch to REV and keep the staged changes
+    /// Move the branch to REV and keep the working state: what the commits left behind changed is staged
     #[arg(long)]
     pub soft: bool,
     /// Fail (exit 4) unless HEAD is at REV

@@ -705,8 +705,8 @@ impl Repo {
                     // Like git, the working state stays what it was: what the
                     // commits left behind changed is staged, unless the key
                     // already has a staged change.
-                    let from = tree_of(w, head)?;
-                    for change in tree::diff(w, tree_of(w, Some(target))?, from)? {
+                    let (from, to) = (tree_of(w, head)?, tree_of(w, Some(target))?);
+                    for change in tree::diff(w, to, from)? {
                         if stage::get(w, &change.key)?.is_none() {
                             let entry = match change.new {
                                 Some(v) => Staged::Set(v),
@@ -715,7 +715,15 @@ impl Repo {
                             w.stage_put(&change.key, &entry.encode())?;
                         }
                     }
-                    if !w.stage_is_empty()? {
+                    // A staged change that the new base already holds is none.
+                    for (key, staged) in stage::all(w)? {
+                        if staged.value().cloned() == tree::get(w, &to, &key)? {
+                            w.stage_remove(&key)?;
+                        }
+                    }
+                    if w.stage_is_empty()? {
+                        stage::clear(w)?;
+                    } else {
                         stage::set_base(w, Some(target))?;
                     }
                 }

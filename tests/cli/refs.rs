@@ -486,3 +486,20 @@ fn a_tag_and_a_branch_cannot_share_a_name() {
     env.ok(&["tag", "-d", "v1"]);
     env.ok(&["branch", "v1"]);
 }
+
+#[test]
+fn reset_soft_drops_staged_changes_the_target_already_holds() {
+    let env = TestEnv::new();
+    env.commit_kv("a", "1");
+    env.ok(&["set", "a", "2"]);
+    env.ok(&["set", "added", "x"]);
+    env.commit("c2");
+    // Staged: a back to its value in c1, and the removal of a key c1 lacks.
+    env.ok(&["set", "a", "1"]);
+    env.ok(&["rm", "added"]);
+    env.ok(&["reset", "--soft", "HEAD~1"]);
+    assert!(env.staged_keys().is_empty(), "{:?}", env.staged_keys());
+    env.ok(&["status", "--exit-code"]);
+    assert_eq!(env.json(&["status"])["base"], serde_json::Value::Null);
+    env.ok(&["switch", "-c", "other"]);
+}
