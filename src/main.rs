@@ -59,7 +59,11 @@ fn main() -> ExitCode {
 /// `--json` as the error document.
 fn report_parse_error(e: clap::Error, args: &[OsString]) -> ExitCode {
     let code = e.exit_code();
-    let wants_json = args.iter().any(|a| a == "--json");
+    // After `--` a word is an argument, not a flag.
+    let wants_json = args
+        .iter()
+        .take_while(|a| *a != "--")
+        .any(|a| a == "--json");
     match e.kind() {
         ErrorKind::DisplayHelp | ErrorKind::DisplayVersion => {
             let _ = e.print();

@@ -755,4 +755,6 @@ fn low_water_above_high_water_is_refused_and_never_fails_a_commit() {
         );
     }
     assert_eq!(env.get("hits"), "2", "each batch applied once");
+    // Other settings can still be changed in that file.
+    assert_eq!(env.run(&["config", "set", "user.name", "x"]).code, 0);
 }

@@ -217,6 +217,9 @@ fn usage_errors_are_one_error_line_then_hints() {
         out.error(2);
         assert_eq!(out.stderr, stderr, "{out}");
     }
+    // After `--`, --json is an argument: the error stays text.
+    let out = env.run(&["log", "--bogus", "--", "--json"]);
+    assert_eq!(out.error(2), "unexpected argument '--bogus' found");
     // What the hint says works.
     env.ok(&["set", "--", "-dash", "v"]);
     assert_eq!(env.stdout(&["get", "--", "-dash"]), "v\n");
