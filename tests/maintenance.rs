@@ -675,6 +675,11 @@ fn export_of_a_mistyped_revision_is_an_error_not_an_empty_prefix() {
     // A prefix that has keys, and an explicit prefix after a revision, still export.
     assert_eq!(env.ok(&["export", "users/"]).stdout.lines().count(), 2);
     assert_eq!(env.ok(&["export", "HEAD", "nosuch"]).stdout, "");
+    // With no commits yet, any single argument exports nothing.
+    let empty = Env::new();
+    for args in [&["export"][..], &["export", "x"], &["export", "HEAD"]] {
+        assert_eq!(empty.ok(args).stdout, "", "{args:?}");
+    }
 }
 
 #[test]

@@ -129,9 +129,10 @@ pub fn export(ctx: &Ctx, args: ExportArgs) -> anyhow::Result<i32> {
         [] => (None, None),
         [one] => match repo.resolve(one) {
             Ok(_) => (Some(one.clone()), None),
-            // Like diff: a mistyped revision must not pass for an empty prefix.
+            // Like diff: a mistyped revision must not pass for an empty
+            // prefix. (With no commits yet there is nothing to export.)
             Err(Error::UnknownRevision(_)) | Err(Error::Usage(_))
-                if !repo.has_keys_under(&ctx.key(one))? =>
+                if repo.head()?.1.is_some() && !repo.has_keys_under(&ctx.key(one))? =>
             {
                 return Err(Error::UnknownRevision(format!(
                     "'{one}' (neither a revision nor a key prefix; use 'HEAD {one}' for a prefix)"
