@@ -39,6 +39,17 @@ impl UsageError {
             .join(" ");
         let mut hints = Vec::new();
 
+        // git's `log -3`: kvgit spells it `log -n 3`.
+        if e.kind() == ErrorKind::UnknownArgument
+            && path.first().is_some_and(|c| c == "log")
+            && let Some(ContextValue::String(arg)) = e.get(ContextKind::InvalidArg)
+            && let Some(n) = arg
+                .strip_prefix('-')
+                .filter(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+        {
+            hints.push(format!("to show at most {n} commit(s), use '-n {n}'"));
+            e.remove(ContextKind::Suggested);
+        }
         if e.kind() == ErrorKind::UnknownArgument
             && let Some(word) = whole_word(&e, args)
         {

@@ -174,6 +174,12 @@ fn usage_errors_are_one_error_line_then_hints() {
              hint: see 'kvgit log --help'\n",
         ),
         (
+            &["log", "-3"],
+            "error: unexpected argument '-3' found\n\
+             hint: to show at most 3 commit(s), use '-n 3'\n\
+             hint: see 'kvgit log --help'\n",
+        ),
+        (
             &["resolve", "a", "--ours", "--theirs"],
             "error: the argument '--ours' cannot be used with '--theirs'\n\
              hint: see 'kvgit resolve --help'\n",
