@@ -128,6 +128,18 @@ impl Repo {
             refs::validate_ref_name(name)?;
         }
         self.store.write(|w| {
+            state::refuse_during_merge(w, "switch branches")?;
+            // Like git, switching to the branch HEAD is on is a no-op that
+            // keeps the staged changes (unless they are to be discarded).
+            if create_at.is_none()
+                && !discard
+                && refs::read_head(w)? == Head::Branch(name.to_string())
+            {
+                return Ok(Switched {
+                    head: refs::head_commit(w)?,
+                    already_on: true,
+                });
+            }
             refuse_if_staged(w, discard)?;
             let full = refs::branch_ref(name);
             let old_head = refs::head_commit(w)?;

@@ -156,6 +156,8 @@ fn switch_to_the_current_branch_says_already_on() {
     // Regression: `switch main` on main said "Switched to branch 'main'";
     // git says "Already on 'main'".
     let env = TestEnv::new();
+    // Also before the first commit, when main has no commit to point at.
+    assert_eq!(env.ok(&["switch", "main"]).stderr, "Already on 'main'\n");
     let head = env.commit_kv("k", "v");
     env.ok(&["branch", "other"]);
     let out = env.ok(&["switch", "main"]);
@@ -169,6 +171,13 @@ fn switch_to_the_current_branch_says_already_on() {
         json!({"branch": "main", "head": head, "created": false})
     );
     assert_eq!(env.json(&["status"])["branch"], "main");
+    // Staged changes stay, as in git: nothing is switched.
+    env.ok(&["set", "s", "1"]);
+    assert_eq!(env.ok(&["switch", "main"]).stderr, "Already on 'main'\n");
+    assert_eq!(env.ok(&["checkout", "main"]).stderr, "Already on 'main'\n");
+    assert_eq!(env.staged_keys(), ["s"]);
+    env.run(&["switch", "other"]).error(8);
+    env.ok(&["reset"]);
     // A real switch still says so.
     let out = env.ok(&["switch", "other"]);
     assert_eq!(out.stderr, "Switched to branch 'other'\n", "{out}");
@@ -252,7 +261,8 @@ fn checkout_refuses_with_staged_changes_unless_discarding() {
     env.commit_kv("k", "2");
     env.ok(&["set", "k", "staged"]);
     env.run(&["checkout", "HEAD~1"]).error(8);
-    env.run(&["checkout", "main"]).error(8);
+    // The branch HEAD is on: nothing to switch, the staged change stays.
+    assert_eq!(env.ok(&["checkout", "main"]).stderr, "Already on 'main'\n");
     assert_eq!(env.staged_keys(), ["k"]);
     env.ok(&["checkout", "HEAD~1", "--discard-changes"]);
     assert_eq!(env.rev("HEAD"), c1);
