@@ -199,8 +199,6 @@ impl Repo {
         })
     }
 
-    /// Calls `f` with each key under `prefix` at `rev` (default HEAD) and its
-    /// value, in key order, reading only the nodes on the way.
     /// Whether any key at HEAD starts with `prefix`: one seek, not a scan.
     pub fn has_keys_under(&self, prefix: &str) -> Result<bool> {
         self.store.read(|r| {
@@ -214,6 +212,8 @@ impl Repo {
         })
     }
 
+    /// Calls `f` with each key under `prefix` at `rev` (default HEAD) and its
+    /// value, in key order, reading only the nodes on the way.
     pub fn export(
         &self,
         rev: Option<&str>,
