@@ -94,14 +94,19 @@ pub fn mark(r: &dyn Reader, reflog_since: i64) -> Result<Reachable> {
         trees.push(m.tree);
         blobs.extend(m.values().filter_map(|v| v.blob_id()));
     }
-    while let Some(id) = trees.pop() {
+    // Each tree node with its level, known for all but the roots.
+    let mut nodes: Vec<(Id, Option<u8>)> = trees.into_iter().map(|t| (t, None)).collect();
+    while let Some((id, level)) = nodes.pop() {
         if !seen.nodes.insert(id) {
             continue;
         }
-        let node = r.node(&id)?;
+        let node = match level {
+            Some(level) => r.node(&id, level)?,
+            None => r.root(&id)?,
+        };
         for e in &node.entries {
             match &e.payload {
-                tree::Payload::Child(c) => trees.push(*c),
+                tree::Payload::Child(c) => nodes.push((*c, Some(node.level - 1))),
                 tree::Payload::Value(v) => blobs.extend(v.blob_id()),
             }
         }

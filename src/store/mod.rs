@@ -11,8 +11,9 @@ use crate::error::{Error, Result};
 use crate::object::{Commit, Id};
 use crate::tree::{NewObjects, Node, ObjectRead};
 use redb::{
-    Builder, ConcurrencyMode, Database, ReadOnlyDatabase, ReadOnlyTable, ReadableDatabase,
-    ReadableTable, Table, TableDefinition, TransactionError, WriteTransaction,
+    AccessGuard, Builder, ConcurrencyMode, Database, ReadOnlyDatabase, ReadOnlyTable,
+    ReadableDatabase, ReadableTable, Table, TableDefinition, TableError, TransactionError,
+    WriteTransaction,
 };
 use std::cell::RefCell;
 use std::collections::HashMap;
@@ -21,10 +22,18 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-/// The version of the repository format this build writes and reads.
-pub const FORMAT_VERSION: u32 = 1;
+/// The version of the repository format this build writes. It also reads
+/// format 1 (every tree node in `nodes`); its first writable open of such a
+/// repository moves the internal nodes into `inner` (see [`upgrade`]).
+pub const FORMAT_VERSION: u32 = 2;
 
+/// Tree leaves (level 0), and in format 1 every tree node.
 const NODES: TableDefinition<[u8; 32], &[u8]> = TableDefinition::new("nodes");
+/// Internal tree nodes (level 1 and up). Apart from the leaves, their table
+/// stays small (about one node in 50), so its few branch pages stay in the
+/// page cache and a lookup costs one page read; in one table with the
+/// leaves, a lookup on a big store reads a branch page too.
+const INNER: TableDefinition<[u8; 32], &[u8]> = TableDefinition::new("inner");
 const BLOBS: TableDefinition<[u8; 32], &[u8]> = TableDefinition::new("blobs");
 const COMMITS: TableDefinition<[u8; 32], &[u8]> = TableDefinition::new("commits");
 /// `heads/NAME` and `tags/NAME` to commit ids.
@@ -284,6 +293,13 @@ impl Store {
         let version = store.read(|r| r.meta_get("format"))?;
         match version.as_deref().map(<[u8; 4]>::try_from) {
             Some(Ok(v)) if u32::from_be_bytes(v) == FORMAT_VERSION => Ok(store),
+            Some(Ok(v)) if u32::from_be_bytes(v) == 1 => {
+                // fsck checks the repository as it finds it.
+                if matches!(access, Access::Write | Access::Bulk) {
+                    store.write(upgrade)?;
+                }
+                Ok(store)
+            }
             Some(Ok(v)) => Err(Error::Unreadable(format!(
                 "{} has repository format {}, this build reads format {FORMAT_VERSION}",
                 path.display(),
@@ -320,8 +336,15 @@ impl Store {
                 Handle::Read(db) => db.begin_read()?,
                 Handle::Write(db) => db.begin_read()?,
             };
+            let inner = match txn.open_table(INNER) {
+                Ok(t) => Some(t),
+                // Format 1: every node is in `nodes`.
+                Err(TableError::TableDoesNotExist(_)) => None,
+                Err(e) => return Err(e.into()),
+            };
             let ctx = ReadCtx {
                 nodes: txn.open_table(NODES)?,
+                inner,
                 blobs: txn.open_table(BLOBS)?,
                 commits: txn.open_table(COMMITS)?,
                 refs: txn.open_table(REFS)?,
@@ -363,7 +386,7 @@ impl Store {
         };
         guarded("compacting", || {
             let txn = begin_write(db, self.lock_timeout)?;
-            for def in [NODES, BLOBS, COMMITS] {
+            for def in [NODES, INNER, BLOBS, COMMITS] {
                 let scratch: TableDefinition<[u8; 32], &[u8]> = TableDefinition::new("scratch");
                 {
                     let old = txn.open_table(def)?;
@@ -392,19 +415,18 @@ impl Store {
     }
 }
 
-/// Inserts content-addressed objects that are not stored yet, recording
-/// when each was born.
+/// Inserts a content-addressed object unless it is stored already, recording
+/// when it was born.
 fn insert_new(
     table: &mut Table<'_, [u8; 32], &'static [u8]>,
     born: &mut Table<'_, [u8; 32], u64>,
     now: u64,
-    objects: &[(Id, Vec<u8>)],
+    id: &Id,
+    bytes: &[u8],
 ) -> Result<()> {
-    for (id, bytes) in objects {
-        if table.get(&id.0)?.is_none() {
-            table.insert(&id.0, bytes.as_slice())?;
-            born.insert(&id.0, now)?;
-        }
+    if table.get(&id.0)?.is_none() {
+        table.insert(&id.0, bytes)?;
+        born.insert(&id.0, now)?;
     }
     Ok(())
 }
@@ -610,16 +632,38 @@ fn verified<'a>(kind: &str, id: &Id, bytes: &'a [u8]) -> Result<&'a [u8]> {
 macro_rules! impl_reader {
     ($ty:ty) => {
         impl ObjectRead for $ty {
-            fn node(&self, id: &Id) -> Result<Arc<Node>> {
+            fn node(&self, id: &Id, level: u8) -> Result<Arc<Node>> {
+                let node = match self.cache.get(id) {
+                    Some(n) => n,
+                    None => {
+                        let guard = self.node_bytes(id, level > 0)?.ok_or_else(|| {
+                            Error::Corrupt(format!("tree node {} is missing", id.short()))
+                        })?;
+                        self.decode_node(id, guard)?
+                    }
+                };
+                if node.level != level {
+                    return Err(Error::Corrupt(format!(
+                        "tree node {} is at level {}, where level {level} was expected",
+                        id.short(),
+                        node.level
+                    )));
+                }
+                Ok(node)
+            }
+
+            fn root(&self, id: &Id) -> Result<Arc<Node>> {
                 if let Some(n) = self.cache.get(id) {
                     return Ok(n);
                 }
-                let guard = self.nodes.get(&id.0)?.ok_or_else(|| {
-                    Error::Corrupt(format!("tree node {} is missing", id.short()))
-                })?;
-                let node = Arc::new(Node::decode(id, verified("tree node", id, guard.value())?)?);
-                self.cache.insert(*id, node.clone());
-                Ok(node)
+                // Any tree of more than a few dozen keys has an internal root.
+                let guard = match self.node_bytes(id, true)? {
+                    Some(g) => g,
+                    None => self.node_bytes(id, false)?.ok_or_else(|| {
+                        Error::Corrupt(format!("tree node {} is missing", id.short()))
+                    })?,
+                };
+                self.decode_node(id, guard)
             }
 
             fn blob(&self, id: &Id) -> Result<Vec<u8>> {
@@ -628,6 +672,18 @@ macro_rules! impl_reader {
                     .get(&id.0)?
                     .ok_or_else(|| Error::Corrupt(format!("blob {} is missing", id.short())))?;
                 Ok(verified("blob", id, guard.value())?.to_vec())
+            }
+        }
+
+        impl $ty {
+            fn decode_node(
+                &self,
+                id: &Id,
+                guard: AccessGuard<'_, &'static [u8]>,
+            ) -> Result<Arc<Node>> {
+                let node = Arc::new(Node::decode(id, verified("tree node", id, guard.value())?)?);
+                self.cache.insert(*id, node.clone());
+                Ok(node)
             }
         }
 
@@ -745,6 +801,8 @@ macro_rules! impl_reader {
 /// The tables of one read transaction.
 pub struct ReadCtx {
     nodes: ReadOnlyTable<[u8; 32], &'static [u8]>,
+    /// `None` in a format 1 repository, which keeps every node in `nodes`.
+    inner: Option<ReadOnlyTable<[u8; 32], &'static [u8]>>,
     blobs: ReadOnlyTable<[u8; 32], &'static [u8]>,
     commits: ReadOnlyTable<[u8; 32], &'static [u8]>,
     refs: ReadOnlyTable<&'static str, [u8; 32]>,
@@ -757,6 +815,7 @@ pub struct ReadCtx {
 /// The tables of one write transaction.
 pub struct WriteCtx<'t> {
     nodes: Table<'t, [u8; 32], &'static [u8]>,
+    inner: Table<'t, [u8; 32], &'static [u8]>,
     blobs: Table<'t, [u8; 32], &'static [u8]>,
     commits: Table<'t, [u8; 32], &'static [u8]>,
     refs: Table<'t, &'static str, [u8; 32]>,
@@ -771,10 +830,54 @@ pub struct WriteCtx<'t> {
 impl_reader!(ReadCtx);
 impl_reader!(WriteCtx<'_>);
 
+impl ReadCtx {
+    /// The stored bytes of a leaf, or of an internal node if `internal`.
+    fn node_bytes(
+        &self,
+        id: &Id,
+        internal: bool,
+    ) -> Result<Option<AccessGuard<'_, &'static [u8]>>> {
+        let table = match &self.inner {
+            Some(inner) if internal => inner,
+            _ => &self.nodes,
+        };
+        Ok(table.get(&id.0)?)
+    }
+}
+
+/// The level of encoded node bytes (`docs/format.md`); `None` if too short to say.
+fn node_level(bytes: &[u8]) -> Option<u8> {
+    bytes.get(1).copied()
+}
+
+/// Format 1 to 2, in one write transaction: moves the internal nodes out of
+/// `nodes` into `inner`. Checked inside the transaction, so of two processes
+/// opening the same old repository, the second finds the work done.
+fn upgrade(w: &mut WriteCtx<'_>) -> Result<()> {
+    let version = w.meta_get("format")?;
+    if version.as_deref() != Some(&1u32.to_be_bytes()[..]) {
+        return Ok(());
+    }
+    let mut moved = Vec::new();
+    for item in w.nodes.range::<[u8; 32]>(..)? {
+        let (k, v) = item?;
+        // A node too short to have a level is left for fsck to report.
+        if node_level(v.value()).is_some_and(|l| l > 0) {
+            moved.push((k.value(), v.value().to_vec()));
+        }
+    }
+    for (id, bytes) in moved {
+        w.inner.insert(&id, bytes.as_slice())?;
+        w.nodes.remove(&id)?;
+    }
+    w.meta_put("format", &FORMAT_VERSION.to_be_bytes())
+}
+
 impl<'t> WriteCtx<'t> {
     fn new(txn: &'t WriteTransaction, now: u64) -> Result<WriteCtx<'t>> {
         Ok(WriteCtx {
             nodes: txn.open_table(NODES)?,
+            inner: txn.open_table(INNER)?,
             blobs: txn.open_table(BLOBS)?,
             commits: txn.open_table(COMMITS)?,
             refs: txn.open_table(REFS)?,
@@ -789,9 +892,27 @@ impl<'t> WriteCtx<'t> {
 
     /// Stores new tree nodes and blobs; objects already present are left as they are.
     pub fn put_objects(&mut self, new: &NewObjects) -> Result<()> {
-        insert_new(&mut self.nodes, &mut self.born, self.now, &new.nodes)?;
-        insert_new(&mut self.blobs, &mut self.born, self.now, &new.blobs)?;
+        for (id, bytes) in &new.nodes {
+            let table = match node_level(bytes) {
+                Some(1..) => &mut self.inner,
+                _ => &mut self.nodes,
+            };
+            insert_new(table, &mut self.born, self.now, id, bytes)?;
+        }
+        for (id, bytes) in &new.blobs {
+            insert_new(&mut self.blobs, &mut self.born, self.now, id, bytes)?;
+        }
         Ok(())
+    }
+
+    /// The stored bytes of a leaf, or of an internal node if `internal`.
+    fn node_bytes(
+        &self,
+        id: &Id,
+        internal: bool,
+    ) -> Result<Option<AccessGuard<'_, &'static [u8]>>> {
+        let table = if internal { &self.inner } else { &self.nodes };
+        Ok(table.get(&id.0)?)
     }
 
     pub fn put_commit(&mut self, commit: &Commit) -> Result<Id> {
@@ -804,17 +925,19 @@ impl<'t> WriteCtx<'t> {
         Ok(id)
     }
 
-    /// Every id in one object table, with its stored size, in id order.
+    /// Every stored object of one kind, with its stored size.
     pub fn object_ids(&self, kind: ObjectKind) -> Result<Vec<(Id, u64)>> {
-        let table = match kind {
-            ObjectKind::Node => &self.nodes,
-            ObjectKind::Blob => &self.blobs,
-            ObjectKind::Commit => &self.commits,
+        let tables = match kind {
+            ObjectKind::Node => vec![&self.nodes, &self.inner],
+            ObjectKind::Blob => vec![&self.blobs],
+            ObjectKind::Commit => vec![&self.commits],
         };
         let mut out = Vec::new();
-        for item in table.range::<[u8; 32]>(..)? {
-            let (k, v) = item?;
-            out.push((Id(k.value()), v.value().len() as u64));
+        for table in tables {
+            for item in table.range::<[u8; 32]>(..)? {
+                let (k, v) = item?;
+                out.push((Id(k.value()), v.value().len() as u64));
+            }
         }
         Ok(out)
     }
@@ -827,7 +950,10 @@ impl<'t> WriteCtx<'t> {
     /// Deletes an object and its birth record.
     pub fn remove_object(&mut self, kind: ObjectKind, id: &Id) -> Result<()> {
         match kind {
-            ObjectKind::Node => self.nodes.remove(&id.0)?,
+            ObjectKind::Node => {
+                self.nodes.remove(&id.0)?;
+                self.inner.remove(&id.0)?
+            }
             ObjectKind::Blob => self.blobs.remove(&id.0)?,
             ObjectKind::Commit => self.commits.remove(&id.0)?,
         };

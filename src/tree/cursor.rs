@@ -36,7 +36,7 @@ impl<'a> Cursor<'a> {
         key: &str,
         floor: u8,
     ) -> Result<Cursor<'a>> {
-        let node = src.node(&root)?;
+        let node = src.root(&root)?;
         let mut cursor = Cursor {
             src,
             frames: Vec::new(),
@@ -57,9 +57,10 @@ impl<'a> Cursor<'a> {
             let child = node.entries[idx]
                 .child()
                 .expect("internal nodes hold children");
+            let level = node.level - 1;
             cursor.frames.push(Frame { id, node, idx });
             id = child;
-            node = src.node(&id)?;
+            node = src.node(&id, level)?;
         }
         if floor == 0 {
             cursor.normalize()?;
@@ -109,7 +110,7 @@ impl<'a> Cursor<'a> {
             let id = f.node.entries[f.idx]
                 .child()
                 .expect("internal nodes hold children");
-            let node = self.src.node(&id)?;
+            let node = self.src.node(&id, f.node.level - 1)?;
             let idx = if rightmost && node.level != self.floor {
                 node.entries.len() - 1
             } else {

@@ -52,7 +52,7 @@ pub fn diff_prefix(src: &dyn ObjectRead, a: Id, b: Id, prefix: &str) -> Result<V
     if a == b {
         return Ok(Vec::new());
     }
-    let (root_a, root_b) = (src.node(&a)?, src.node(&b)?);
+    let (root_a, root_b) = (src.root(&a)?, src.root(&b)?);
     let (mut level_a, mut level_b) = (root_a.level, root_b.level);
     let mut side_a: Vec<At> = At::all(&root_a).collect();
     let mut side_b: Vec<At> = At::all(&root_b).collect();
@@ -211,7 +211,7 @@ fn load_children(src: &dyn ObjectRead, children: &[At], prefix: &str) -> Result<
             continue;
         }
         let id = child.child().expect("internal nodes hold children");
-        out.push(src.node(&id)?);
+        out.push(src.node(&id, at.node.level - 1)?);
     }
     Ok(out)
 }

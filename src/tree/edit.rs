@@ -40,7 +40,7 @@ pub fn apply(
         .map(|(k, v)| (ByteString::from(k), v.map(Payload::Value)))
         .collect();
     debug_assert!(level_edits.windows(2).all(|w| w[0].0 < w[1].0));
-    let top = src.node(&root)?.level;
+    let top = src.root(&root)?.level;
     for level in 0..=top {
         if level_edits.is_empty() {
             // Nothing changed at this level, so nothing above it did either.
@@ -86,11 +86,14 @@ fn finish(
         1 => {
             // The root is the lowest level with a single node; levels above a
             // single node are single-entry nodes, which are trimmed off.
-            let mut root = added[0].1;
+            let (mut root, mut level) = (added[0].1, top);
             loop {
-                let node = Overlay { base: src, new }.node(&root)?;
+                let node = Overlay { base: src, new }.node(&root, level)?;
                 match (node.level, node.entries.as_slice()) {
-                    (1.., [only]) => root = only.child().expect("internal nodes hold children"),
+                    (1.., [only]) => {
+                        root = only.child().expect("internal nodes hold children");
+                        level -= 1;
+                    }
                     _ => return Ok(root),
                 }
             }

@@ -30,8 +30,13 @@ use std::sync::Arc;
 
 /// Read access to stored objects.
 pub trait ObjectRead {
-    /// Loads and decodes a tree node; a missing or damaged node is an error.
-    fn node(&self, id: &Id) -> Result<Arc<Node>>;
+    /// Loads and decodes the tree node `id`, which sits at `level` (a child is
+    /// one level below its parent). A missing or damaged node, or one at
+    /// another level, is an error. Stores keep leaves and internal nodes apart
+    /// (`docs/format.md`), so the level says where to look.
+    fn node(&self, id: &Id, level: u8) -> Result<Arc<Node>>;
+    /// Loads the root of a tree, whose level is known only once it is read.
+    fn root(&self, id: &Id) -> Result<Arc<Node>>;
     /// Loads a blob object's raw bytes.
     fn blob(&self, id: &Id) -> Result<Vec<u8>>;
 }
@@ -86,10 +91,16 @@ pub struct Overlay<'a> {
 }
 
 impl ObjectRead for Overlay<'_> {
-    fn node(&self, id: &Id) -> Result<Arc<Node>> {
+    fn node(&self, id: &Id, level: u8) -> Result<Arc<Node>> {
         match self.new.cache.get(id) {
             Some(n) => Ok(n.clone()),
-            None => self.base.node(id),
+            None => self.base.node(id, level),
+        }
+    }
+    fn root(&self, id: &Id) -> Result<Arc<Node>> {
+        match self.new.cache.get(id) {
+            Some(n) => Ok(n.clone()),
+            None => self.base.root(id),
         }
     }
     fn blob(&self, id: &Id) -> Result<Vec<u8>> {
@@ -107,7 +118,7 @@ pub fn empty_root() -> Id {
 
 /// Looks up one key.
 pub fn get(src: &dyn ObjectRead, root: &Id, key: &str) -> Result<Option<ValRef>> {
-    let mut node = src.node(root)?;
+    let mut node = src.root(root)?;
     loop {
         if node.level == 0 {
             return Ok(node
@@ -123,7 +134,7 @@ pub fn get(src: &dyn ObjectRead, root: &Id, key: &str) -> Result<Option<ValRef>>
         let child = node.entries[i]
             .child()
             .expect("internal nodes hold children");
-        node = src.node(&child)?;
+        node = src.node(&child, node.level - 1)?;
     }
 }
 

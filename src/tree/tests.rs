@@ -34,7 +34,18 @@ impl Mem {
 }
 
 impl ObjectRead for Mem {
-    fn node(&self, id: &Id) -> Result<Arc<Node>> {
+    fn node(&self, id: &Id, level: u8) -> Result<Arc<Node>> {
+        let node = self.root(id)?;
+        // The level a caller names is where a store looks: it must be right.
+        assert_eq!(
+            node.level,
+            level,
+            "node {} read at the wrong level",
+            id.short()
+        );
+        Ok(node)
+    }
+    fn root(&self, id: &Id) -> Result<Arc<Node>> {
         self.nodes
             .borrow()
             .get(id)
@@ -85,20 +96,20 @@ fn check_structure(mem: &Mem, root: Id) {
     // Every node but the root's own level has at least two entries on internal
     // levels, and every child is one level down.
     fn walk(mem: &Mem, id: Id, depth_level: Option<u8>) {
-        let node = mem.node(&id).expect("node");
+        let node = mem.root(&id).expect("node");
         if let Some(l) = depth_level {
             assert_eq!(node.level, l);
         }
         for e in &node.entries {
             if let Some(c) = e.child() {
-                let child = mem.node(&c).expect("child");
+                let child = mem.root(&c).expect("child");
                 assert_eq!(child.first_key(), &*e.key);
                 walk(mem, c, Some(node.level - 1));
             }
         }
     }
     walk(mem, root, None);
-    let r = mem.node(&root).expect("root");
+    let r = mem.root(&root).expect("root");
     assert!(r.level == 0 || r.entries.len() >= 2, "untrimmed root");
 }
 
@@ -119,7 +130,7 @@ fn large_tree_builds_edits_and_shrinks_back() {
         .collect();
     let root = build(&mem, &model);
     check_structure(&mem, root);
-    assert!(mem.node(&root).expect("root").level >= 2);
+    assert!(mem.root(&root).expect("root").level >= 2);
     assert_eq!(
         get(&mem, &root, "user/00012345").expect("get"),
         Some(val(12345, 100))
@@ -129,7 +140,7 @@ fn large_tree_builds_edits_and_shrinks_back() {
     // A one-key edit writes about one node per level.
     let one = BTreeMap::from([("user/00000777".to_string(), Some(val(1, 100)))]);
     let (edited, written) = edit(&mem, root, &one);
-    let height = mem.node(&root).expect("root").level as usize + 1;
+    let height = mem.root(&root).expect("root").level as usize + 1;
     assert!(
         written <= height + 3,
         "wrote {written} nodes for height {height}"
@@ -176,9 +187,13 @@ struct Counting<'a> {
 }
 
 impl ObjectRead for Counting<'_> {
-    fn node(&self, id: &Id) -> Result<Arc<Node>> {
+    fn node(&self, id: &Id, level: u8) -> Result<Arc<Node>> {
         *self.reads.borrow_mut() += 1;
-        self.inner.node(id)
+        self.inner.node(id, level)
+    }
+    fn root(&self, id: &Id) -> Result<Arc<Node>> {
+        *self.reads.borrow_mut() += 1;
+        self.inner.root(id)
     }
     fn blob(&self, id: &Id) -> Result<Vec<u8>> {
         self.inner.blob(id)

@@ -29,5 +29,8 @@ mod output;
 // Damaged or busy repositories: lock timeout (exit 5), missing database and
 // unreadable format (exit 6), truncated database (exit 7, file untouched), exit 10.
 mod failures;
+// The table layout: format 1 repositories read as they are and upgraded by the
+// first write; a node in the wrong table is damage.
+mod layout;
 // Many processes at once: concurrent batch increments and commits lose nothing.
 mod concurrency;
