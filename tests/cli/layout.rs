@@ -69,14 +69,19 @@ fn layout(env: &TestEnv) -> Layout {
     }
 }
 
-#[test]
-fn a_format_1_repository_is_read_as_is_and_upgraded_by_the_first_write() {
+/// 600 keys k/0000 .. k/0599 with values value-N: a tree with internal nodes.
+fn repository_with_internal_nodes() -> TestEnv {
     let env = TestEnv::new();
-    // Enough keys for internal nodes, and two branches to diff.
     let load: String = (0..600)
         .map(|i| format!("set k/{i:04} value-{i}\n"))
         .collect();
     env.batch(&load);
+    env
+}
+
+#[test]
+fn a_format_1_repository_is_read_as_is_and_upgraded_by_the_first_write() {
+    let env = repository_with_internal_nodes();
     env.ok(&["branch", "side"]);
     env.batch("set k/0001 changed\nrm k/0300\n");
     let reads: [&[&str]; 5] = [
@@ -132,11 +137,7 @@ fn a_format_1_repository_is_read_as_is_and_upgraded_by_the_first_write() {
 
 #[test]
 fn a_leaf_in_the_internal_node_table_is_reported_as_damage() {
-    let env = TestEnv::new();
-    let load: String = (0..600)
-        .map(|i| format!("set k/{i:04} value-{i}\n"))
-        .collect();
-    env.batch(&load);
+    let env = repository_with_internal_nodes();
     let db = open(&env);
     let txn = db.begin_write().expect("write");
     {
