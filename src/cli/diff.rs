@@ -73,10 +73,10 @@ fn interpret(
         )
     {
         let full = ctx.key(last);
-        let has_keys = !repo.ls(&full, None)?.is_empty()
+        let has_keys = repo.has_keys_under(&full, None)?
             || revs[..revs.len() - 1]
                 .iter()
-                .any(|r| repo.ls(&full, Some(r)).is_ok_and(|l| !l.is_empty()));
+                .any(|r| repo.has_keys_under(&full, Some(r)).is_ok_and(|found| found));
         if !has_keys {
             return Err(Error::UnknownRevision(format!(
                 "'{last}' (neither a revision nor a key prefix; use '-- {last}' for a prefix)"

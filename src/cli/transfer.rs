@@ -132,7 +132,8 @@ pub fn export(ctx: &Ctx, args: ExportArgs) -> anyhow::Result<i32> {
             // Like diff: a mistyped revision must not pass for an empty
             // prefix. (With no commits yet there is nothing to export.)
             Err(Error::UnknownRevision(_)) | Err(Error::Usage(_))
-                if repo.head()?.1.is_some() && !repo.has_keys_under(&ctx.key(one))? =>
+                if repo.head()?.1.is_some()
+                    && !repo.has_keys_under(&ctx.key(one), Some("HEAD"))? =>
             {
                 return Err(Error::UnknownRevision(format!(
                     "'{one}' (neither a revision nor a key prefix; use 'HEAD {one}' for a prefix)"

@@ -17,6 +17,7 @@ use crate::merge::{Attributes, StrategyFlags, state};
 use crate::object::{Id, Value, ValueType, validate_key};
 use crate::refs;
 use crate::rev;
+use crate::stage;
 use crate::tree::{self, NewObjects, ValRef};
 use serde::de::{DeserializeSeed, MapAccess, Visitor};
 use std::collections::BTreeMap;
@@ -199,10 +200,21 @@ impl Repo {
         })
     }
 
-    /// Whether any key at HEAD starts with `prefix`: one seek, not a scan.
-    pub fn has_keys_under(&self, prefix: &str) -> Result<bool> {
+    /// Whether any key starts with `prefix` at `rev`, or at HEAD or among
+    /// the staged changes (removals included) without one: one seek, not a
+    /// scan.
+    pub fn has_keys_under(&self, prefix: &str, rev: Option<&str>) -> Result<bool> {
         self.store.read(|r| {
-            let root = tree_of(r, refs::head_commit(r)?)?;
+            let commit = match rev {
+                Some(rev) => Some(rev::resolve(r, rev)?),
+                None => {
+                    if stage::all(r)?.iter().any(|(k, _)| k.starts_with(prefix)) {
+                        return Ok(true);
+                    }
+                    refs::head_commit(r)?
+                }
+            };
+            let root = tree_of(r, commit)?;
             let mut found = false;
             tree::scan_prefix(r, &root, prefix, |_, _| {
                 found = true;

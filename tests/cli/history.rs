@@ -430,6 +430,24 @@ fn diff_takes_a_key_prefix() {
 }
 
 #[test]
+fn a_prefix_counts_when_it_holds_only_staged_keys_or_removals() {
+    let env = TestEnv::new();
+    env.commit_kv("old/k", "1");
+    // Staged only: a new key, and the removal of the one key under old/.
+    env.ok(&["set", "new/k", "1"]);
+    env.ok(&["rm", "old/k"]);
+    assert_eq!(field(&env.json(&["diff", "new/"]), "key"), ["new/k"]);
+    assert_eq!(field(&env.json(&["diff", "old/"]), "change"), ["removed"]);
+    // A prefix found only in the named revision.
+    env.commit("move");
+    assert_eq!(
+        field(&env.json(&["diff", "HEAD~1", "old/"]), "key"),
+        ["old/k"]
+    );
+    env.run(&["diff", "HEAD~1", "gone/"]).error(2);
+}
+
+#[test]
 fn diff_against_a_revision_cancels_staged_changes_that_restore_it() {
     // x removed and y changed since HEAD~1, z added; staging restores all three.
     let env = TestEnv::new();
