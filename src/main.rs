@@ -7,15 +7,6 @@ use clap::error::ErrorKind;
 use std::ffi::OsString;
 use std::process::ExitCode;
 
-/// mimalloc (its 2.x line) rather than the system allocator. A walk over many
-/// tree nodes touches several MiB of fresh heap (redb reads every page into a
-/// new buffer); glibc faults that in 4 KiB at a time (about 1,500 faults in a
-/// two-branch diff of a 1M-key store), while mimalloc asks for transparent huge
-/// pages (under 200 faults). That diff: 11.4 ms with glibc, 8.2 ms with
-/// mimalloc; see BENCHMARKS.md for the start-up cost.
-#[global_allocator]
-static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 fn main() -> ExitCode {
     // Panics that reach here are bugs; the storage layer turns the engine's
     // own panics on damaged files into errors. Keep the default hook quiet so
