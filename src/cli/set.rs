@@ -16,7 +16,7 @@ use std::path::PathBuf;
 pub struct SetArgs {
     pub key: String,
     /// The value; `-` reads it from stdin
-    #[arg(allow_hyphen_values = true, required_unless_present = "file")]
+    #[arg(allow_negative_numbers = true, required_unless_present = "file")]
     pub value: Option<String>,
     /// Parse the value as this type [default: string, or bytes from a file or stdin]
     #[arg(short, long = "type", value_name = "TYPE")]

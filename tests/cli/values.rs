@@ -2,6 +2,23 @@ use crate::common::TestEnv;
 use serde_json::json;
 
 #[test]
+fn a_value_that_looks_like_an_option_needs_a_double_dash() {
+    let env = TestEnv::new();
+    // A mistyped option is an error, not a string value.
+    let msg = env.run(&["set", "k", "--intt", "5"]).error(2);
+    assert_eq!(msg, "unexpected argument '--intt' found");
+    env.run(&["set", "k", "-x"]).error(2);
+    assert!(env.staged_keys().is_empty(), "nothing was staged");
+    // Negative numbers are values; anything else that starts with '-' goes after '--'.
+    env.ok(&["set", "n", "-7"]);
+    env.ok(&["set", "f", "-1.5", "--float"]);
+    env.ok(&["set", "s", "--", "--intt"]);
+    assert_eq!(env.get("n"), "-7\n");
+    assert_eq!(env.get("f"), "-1.5\n");
+    assert_eq!(env.get("s"), "--intt\n");
+}
+
+#[test]
 fn set_and_get_every_type() {
     let env = TestEnv::new();
     env.ok(&["set", "s", "hello"]);
