@@ -93,8 +93,9 @@ fn drop_shared(a: &mut Vec<Entry>, b: &mut Vec<Entry>) {
     b.retain(|_| flags.next().unwrap_or(true));
 }
 
-/// Replaces children (at `level` + 1) with their entries, skipping children
-/// whose key range cannot hold a key with `prefix`.
+/// Replaces `children` (entries of internal nodes) with the entries of the
+/// nodes they point to, which sit at `level`, skipping children whose key
+/// range cannot hold a key with `prefix`.
 fn expand(src: &dyn ObjectRead, children: &[Entry], level: u8, prefix: &str) -> Result<Vec<Entry>> {
     let mut walk = Walk::new(src, children, level, prefix)?;
     let mut out = Vec::new();
@@ -141,9 +142,9 @@ fn expand_both(
     Ok((out_a, out_b))
 }
 
-/// The entries of a list of children at `level`, in order. A child is read
-/// when the walk reaches it and dropped when the walk leaves it; entries are
-/// handed out detached, and only when kept.
+/// The entries of the nodes a list of children points to (nodes at `level`),
+/// in key order. A node is read when the walk reaches it and dropped when the
+/// walk leaves it; entries are handed out detached, and only when kept.
 struct Walk<'a> {
     src: &'a dyn ObjectRead,
     children: &'a [Entry],
