@@ -1028,3 +1028,92 @@ impl<'t> WriteCtx<'t> {
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::tree::{Entry, Payload, ValRef};
+
+    fn leaf(key: &str) -> Node {
+        Node {
+            level: 0,
+            entries: vec![Entry {
+                key: key.into(),
+                payload: Payload::Value(ValRef::Inline(vec![0x92, 0x00, 0xa1, b'v'].into())),
+            }],
+        }
+    }
+
+    /// The message of a read that must fail as corruption.
+    fn corruption(read: Result<Arc<Node>>) -> String {
+        match read {
+            Err(Error::Corrupt(m)) => m,
+            Err(other) => panic!("not a corruption: {other}"),
+            Ok(node) => panic!("read a node at level {}", node.level),
+        }
+    }
+
+    #[test]
+    fn nodes_are_read_from_the_table_of_their_level_and_checked_against_it() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("kvgit.redb");
+        let (a, b) = (leaf("a"), leaf("b"));
+        let parent = Node {
+            level: 1,
+            entries: ["a", "b"]
+                .iter()
+                .zip([&a, &b])
+                .map(|(k, n)| Entry {
+                    key: (*k).into(),
+                    payload: Payload::Child(Id::of(&n.encode())),
+                })
+                .collect(),
+        };
+        let mut new = NewObjects::default();
+        let (a_id, b_id) = (new.add_node(a.clone()), new.add_node(b));
+        let parent_id = new.add_node(parent);
+        Store::create(&path, Duration::from_secs(1), 0, |w| {
+            w.put_objects(&new)?;
+            // A leaf misfiled among the internal nodes.
+            w.nodes.remove(&b_id.0)?;
+            w.inner.insert(&b_id.0, stored_bytes(&new, &b_id))?;
+            Ok(())
+        })
+        .expect("create");
+        let store = Store::open(&path, Access::Read, Duration::from_secs(1), 0).expect("open");
+        // Without the node cache: each lookup goes to the table.
+        store
+            .read_once(|r| {
+                assert_eq!(r.root(&parent_id)?.level, 1);
+                assert_eq!(r.root(&a_id)?.level, 0);
+                assert_eq!(r.node(&a_id, 0)?.entries.len(), 1);
+                // Looked up where its level says, the misfiled leaf is missing.
+                assert!(corruption(r.node(&b_id, 0)).contains("is missing"));
+                // Asked for as an internal node, it is found and its level refused.
+                let m = corruption(r.node(&b_id, 1));
+                assert!(
+                    m.contains("is at level 0, where level 1 was expected"),
+                    "{m}"
+                );
+                assert!(corruption(r.node(&parent_id, 0)).contains("is missing"));
+                Ok(())
+            })
+            .expect("read");
+        // A node from the cache has its level checked too.
+        store
+            .read(|r| {
+                r.root(&parent_id)?;
+                let m = corruption(r.node(&parent_id, 0));
+                assert!(
+                    m.contains("is at level 1, where level 0 was expected"),
+                    "{m}"
+                );
+                Ok(())
+            })
+            .expect("read");
+    }
+
+    fn stored_bytes<'a>(new: &'a NewObjects, id: &Id) -> &'a [u8] {
+        &new.nodes.iter().find(|(i, _)| i == id).expect("stored").1
+    }
+}
