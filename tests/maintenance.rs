@@ -21,6 +21,14 @@ fn dropped_keys(plan: &Json) -> Vec<&str> {
         .collect()
 }
 
+/// The repository's redb file opened as kvgit opens it for writing.
+fn open_db(env: &Env) -> redb::Database {
+    redb::Builder::new()
+        .set_concurrency_mode(redb::ConcurrencyMode::MultiWriter)
+        .open(env.path().join(".kvgit/kvgit.redb"))
+        .expect("open the repository's redb file")
+}
+
 fn fsck_clean(env: &Env) {
     let out = env.ok(&["fsck", "--json"]).json();
     assert_eq!(out["ok"], true, "{out}");
@@ -224,13 +232,9 @@ fn fsck_finds_a_flipped_byte_and_a_dangling_ref() {
     let env = Env::new();
     env.batch(&lines(100, "k/", "some-value"));
     fsck_clean(&env);
-    let db = env.path().join(".kvgit/kvgit.redb");
     {
         // Flip a byte inside one stored tree node, through redb.
-        let d = redb::Builder::new()
-            .set_concurrency_mode(redb::ConcurrencyMode::MultiWriter)
-            .open(&db)
-            .expect("open");
+        let d = open_db(&env);
         let nodes: redb::TableDefinition<[u8; 32], &[u8]> = redb::TableDefinition::new("nodes");
         let w = d.begin_write().expect("write");
         {
@@ -270,10 +274,7 @@ fn fsck_finds_a_flipped_byte_and_a_dangling_ref() {
     let env = Env::new();
     env.batch("set a 1\n");
     {
-        let d = redb::Builder::new()
-            .set_concurrency_mode(redb::ConcurrencyMode::MultiWriter)
-            .open(env.path().join(".kvgit/kvgit.redb"))
-            .expect("open");
+        let d = open_db(&env);
         let refs: redb::TableDefinition<&str, [u8; 32]> = redb::TableDefinition::new("refs");
         let w = d.begin_write().expect("write");
         w.open_table(refs)
@@ -434,10 +435,7 @@ fn fsck_reports_a_repair_made_by_the_storage_engine() {
 fn fsck_waits_for_the_write_lock_within_the_lock_timeout() {
     let env = Env::new();
     env.batch("set a 1\n");
-    let db = redb::Builder::new()
-        .set_concurrency_mode(redb::ConcurrencyMode::MultiWriter)
-        .open(env.path().join(".kvgit/kvgit.redb"))
-        .expect("open the repository's redb file");
+    let db = open_db(&env);
     let txn = db.begin_write().expect("begin a write transaction");
     let out = env.run(&["--lock-timeout", "300ms", "fsck"]);
     assert_eq!(out.code, 5, "{}{}", out.stdout, out.stderr);
@@ -461,10 +459,7 @@ fn fsck_after_a_killed_writer_repairs_and_passes() {
     // What a writer killed while it had the file open leaves behind: the
     // file as it is on disk while a writable handle is open.
     let left = {
-        let db = redb::Builder::new()
-            .set_concurrency_mode(redb::ConcurrencyMode::MultiWriter)
-            .open(&path)
-            .expect("open the repository's redb file");
+        let db = open_db(&env);
         db.begin_write()
             .expect("begin a write transaction")
             .commit()

@@ -68,6 +68,16 @@ impl TestEnv {
         self.kvdir().join("kvgit.redb")
     }
 
+    /// The redb file opened as kvgit opens it for writing, to damage or
+    /// inspect it underneath kvgit.
+    pub fn open_db(&self) -> redb::Database {
+        let mut builder = redb::Builder::new();
+        builder.set_concurrency_mode(redb::ConcurrencyMode::MultiWriter);
+        builder
+            .open(self.db())
+            .expect("open the repository's redb file")
+    }
+
     /// `$XDG_CONFIG_HOME` of the commands.
     pub fn xdg(&self) -> PathBuf {
         self.root().join("xdg")

@@ -1,19 +1,11 @@
 use crate::common::TestEnv;
 use std::path::PathBuf;
 
-fn multi_writer() -> redb::Builder {
-    let mut builder = redb::Builder::new();
-    builder.set_concurrency_mode(redb::ConcurrencyMode::MultiWriter);
-    builder
-}
-
 #[test]
 fn a_held_write_transaction_times_writers_out_with_exit_5() {
     let env = TestEnv::new();
     env.commit_kv("k", "v");
-    let db = multi_writer()
-        .open(env.db())
-        .expect("open the repository's redb file");
+    let db = env.open_db();
     let txn = db.begin_write().expect("begin a write transaction");
 
     let out = env.run(&["--lock-timeout", "300ms", "set", "k", "w"]);
@@ -63,7 +55,7 @@ fn an_unknown_format_version_is_exit_6() {
     let env = TestEnv::new();
     env.commit_kv("k", "v");
     {
-        let db = multi_writer().open(env.db()).expect("open");
+        let db = env.open_db();
         let txn = db.begin_write().expect("write");
         {
             let def: redb::TableDefinition<&str, &[u8]> = redb::TableDefinition::new("meta");

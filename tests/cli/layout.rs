@@ -9,17 +9,9 @@ const NODES: TableDefinition<[u8; 32], &[u8]> = TableDefinition::new("nodes");
 const INNER: TableDefinition<[u8; 32], &[u8]> = TableDefinition::new("inner");
 const META: TableDefinition<&str, &[u8]> = TableDefinition::new("meta");
 
-fn open(env: &TestEnv) -> redb::Database {
-    let mut builder = redb::Builder::new();
-    builder.set_concurrency_mode(redb::ConcurrencyMode::MultiWriter);
-    builder
-        .open(env.db())
-        .expect("open the repository's redb file")
-}
-
 /// Rewrites a repository into format 1, as a format 1 build would have left it.
 fn downgrade(env: &TestEnv) {
-    let db = open(env);
+    let db = env.open_db();
     let txn = db.begin_write().expect("write");
     {
         let inner = txn.open_table(INNER).expect("the inner table");
@@ -46,7 +38,7 @@ struct Layout {
 }
 
 fn layout(env: &TestEnv) -> Layout {
-    let db = open(env);
+    let db = env.open_db();
     let txn = db.begin_read().expect("read");
     let meta = txn.open_table(META).expect("meta");
     let format = meta.get("format").expect("get").expect("a format");
@@ -138,7 +130,7 @@ fn a_format_1_repository_is_read_as_is_and_upgraded_by_the_first_write() {
 #[test]
 fn a_leaf_in_the_internal_node_table_is_reported_as_damage() {
     let env = repository_with_internal_nodes();
-    let db = open(&env);
+    let db = env.open_db();
     let txn = db.begin_write().expect("write");
     {
         let mut nodes = txn.open_table(NODES).expect("nodes");
